@@ -1,0 +1,123 @@
+package v1alpha1
+
+import (
+	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// ResellerIssuer obtains certificates from an SSL reseller for
+// CertificateRequests in its own namespace. Credentials are read from Secrets
+// in that namespace.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:categories=cert-manager;reseller-issuer
+// +kubebuilder:printcolumn:name="Provider",type="string",JSONPath=".status.provider"
+// +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
+// +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
+// +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
+type ResellerIssuer struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Spec chooses the reseller and how to validate domains.
+	// +required
+	Spec IssuerSpec `json:"spec"`
+
+	// Status is written by the controller.
+	// +optional
+	Status IssuerStatus `json:"status,omitempty"`
+}
+
+// ResellerClusterIssuer is a cluster-wide ResellerIssuer. Credentials are read
+// from Secrets in the controller's --cluster-resource-namespace.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,categories=cert-manager;reseller-issuer
+// +kubebuilder:printcolumn:name="Provider",type="string",JSONPath=".status.provider"
+// +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
+// +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
+// +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
+type ResellerClusterIssuer struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Spec chooses the reseller and how to validate domains.
+	// +required
+	Spec IssuerSpec `json:"spec"`
+
+	// Status is written by the controller.
+	// +optional
+	Status IssuerStatus `json:"status,omitempty"`
+}
+
+// IssuerStatus is issuer-lib's status plus what an operator needs at a glance.
+type IssuerStatus struct {
+	issuerapi.IssuerStatus `json:",inline"`
+
+	// Provider is the reseller the spec selects (sslci, sslmarket or cyberssl).
+	// +optional
+	Provider string `json:"provider,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ResellerIssuerList is a list of ResellerIssuers.
+type ResellerIssuerList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ResellerIssuer `json:"items"`
+}
+
+// +kubebuilder:object:root=true
+
+// ResellerClusterIssuerList is a list of ResellerClusterIssuers.
+type ResellerClusterIssuerList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ResellerClusterIssuer `json:"items"`
+}
+
+// Issuer type identifiers: the prefix of a Kubernetes CSR's signerName.
+const (
+	IssuerTypeIdentifier        = "resellerissuers.reseller-issuer.dev"
+	ClusterIssuerTypeIdentifier = "resellerclusterissuers.reseller-issuer.dev"
+)
+
+var (
+	_ issuerapi.Issuer = &ResellerIssuer{}
+	_ issuerapi.Issuer = &ResellerClusterIssuer{}
+)
+
+// GetConditions returns the status conditions (issuer-lib's Issuer interface).
+func (i *ResellerIssuer) GetConditions() []metav1.Condition { return i.Status.Conditions }
+
+// GetIssuerTypeIdentifier returns the signerName prefix of this kind.
+func (i *ResellerIssuer) GetIssuerTypeIdentifier() string { return IssuerTypeIdentifier }
+
+// GetConditions returns the status conditions (issuer-lib's Issuer interface).
+func (i *ResellerClusterIssuer) GetConditions() []metav1.Condition { return i.Status.Conditions }
+
+// GetIssuerTypeIdentifier returns the signerName prefix of this kind.
+func (i *ResellerClusterIssuer) GetIssuerTypeIdentifier() string {
+	return ClusterIssuerTypeIdentifier
+}
+
+// SpecOf returns the spec of either issuer kind.
+func SpecOf(issuer client.Object) (*IssuerSpec, bool) {
+	switch i := issuer.(type) {
+	case *ResellerIssuer:
+		return &i.Spec, true
+	case *ResellerClusterIssuer:
+		return &i.Spec, true
+	}
+	return nil, false
+}
+
+func init() {
+	SchemeBuilder.Register(&ResellerIssuer{}, &ResellerIssuerList{}, &ResellerClusterIssuer{}, &ResellerClusterIssuerList{})
+}

@@ -1,0 +1,378 @@
+package v1alpha1
+
+// IssuerSpec selects exactly one reseller and says how names are validated.
+//
+// +kubebuilder:validation:XValidation:rule="(has(self.sslci)?1:0)+(has(self.sslmarket)?1:0)+(has(self.cyberssl)?1:0)==1",message="exactly one of sslci, sslmarket or cyberssl must be set"
+type IssuerSpec struct {
+	// SSLCI orders from sslci.com: verify each name, then finalize.
+	// +optional
+	SSLCI *SSLCI `json:"sslci,omitempty"`
+
+	// SSLMarket orders from SSLmarket: order, validate, poll, download.
+	// +optional
+	SSLMarket *SSLMarket `json:"sslmarket,omitempty"`
+
+	// CyberSSL orders from CyberSSL: add_ssl_order, validate, poll order_status.
+	// +optional
+	CyberSSL *CyberSSL `json:"cyberssl,omitempty"`
+
+	// DomainValidation chooses how each name is proven (DCV). Without a
+	// matching solver, names are validated through the built-in HTTP responder.
+	// +optional
+	DomainValidation *DomainValidation `json:"domainValidation,omitempty"`
+
+	// Renewal says how a certificate is renewed.
+	// +optional
+	Renewal *Renewal `json:"renewal,omitempty"`
+
+	// Limits caps what this issuer may spend.
+	// +optional
+	Limits *Limits `json:"limits,omitempty"`
+}
+
+// Provider names the reseller block that is set.
+func (s *IssuerSpec) Provider() string {
+	switch {
+	case s.SSLCI != nil:
+		return ProviderSSLCI
+	case s.SSLMarket != nil:
+		return ProviderSSLMarket
+	case s.CyberSSL != nil:
+		return ProviderCyberSSL
+	}
+	return ""
+}
+
+// Provider names.
+const (
+	ProviderSSLCI     = "sslci"
+	ProviderSSLMarket = "sslmarket"
+	ProviderCyberSSL  = "cyberssl"
+)
+
+// ResellerURL is the base URL of a reseller API: https, or plain http only for
+// a loopback host (the local sandbox).
+//
+// +kubebuilder:validation:MaxLength=2048
+// +kubebuilder:validation:XValidation:rule="isURL(self)",message="must be an absolute URL"
+// +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.matches('^http://(localhost|127\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+|\\\\[::1\\\\])(:[0-9]+)?(/.*)?$')",message="must use https (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])"
+type ResellerURL string
+
+// SecretKeySelector names one key of a Secret. For a ResellerIssuer the
+// Secret is in the issuer's namespace; for a ResellerClusterIssuer it is in
+// the controller's --cluster-resource-namespace.
+type SecretKeySelector struct {
+	// Name of the Secret.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	Name string `json:"name"`
+
+	// Key inside the Secret's data.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	Key string `json:"key"`
+}
+
+// SSLCI configures sslci.com.
+type SSLCI struct {
+	// URL of the API.
+	// +optional
+	// +kubebuilder:default="https://www.sslci.com/api"
+	URL ResellerURL `json:"url,omitempty"`
+
+	// TokenSecretRef holds the API token.
+	// +required
+	TokenSecretRef SecretKeySelector `json:"tokenSecretRef"`
+
+	// Method is the verification method requested for each name.
+	// +optional
+	// +kubebuilder:default=http
+	// +kubebuilder:validation:Enum=http;dns
+	Method string `json:"method,omitempty"`
+}
+
+// Phone is a phone number in SSLmarket's format: +CC.NUMBER.
+//
+// +kubebuilder:validation:Pattern=`^\+[0-9]{1,3}\.[0-9]{4,14}$`
+// +kubebuilder:validation:MaxLength=20
+type Phone string
+
+// SSLMarket configures SSLmarket.
+type SSLMarket struct {
+	// URL of the API; other country sites are allowed.
+	// +optional
+	// +kubebuilder:default="https://www.sslmarket.co.uk/api"
+	URL ResellerURL `json:"url,omitempty"`
+
+	// TokenSecretRef holds the X-Auth-Token.
+	// +required
+	TokenSecretRef SecretKeySelector `json:"tokenSecretRef"`
+
+	// ProductCode from GET /product/list, e.g. rapidssl-rapidssl-dv.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:Pattern=`^[a-z0-9][-a-z0-9_]*$`
+	ProductCode string `json:"productCode"`
+
+	// Years of validity of the order.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=6
+	Years int32 `json:"years,omitempty"`
+
+	// DVAuthMethod is how names are validated.
+	// +optional
+	// +kubebuilder:default=FILE
+	// +kubebuilder:validation:Enum=FILE;DNS;Email
+	DVAuthMethod string `json:"dvAuthMethod,omitempty"`
+
+	// Owner of the certificate.
+	// +required
+	Owner SSLMarketOwner `json:"owner"`
+
+	// Auth is the authorising contact.
+	// +required
+	Auth SSLMarketContact `json:"auth"`
+
+	// Tech is the technical contact.
+	// +required
+	Tech SSLMarketContact `json:"tech"`
+
+	// Invoice is the invoiced subject.
+	// +required
+	Invoice SSLMarketInvoice `json:"invoice"`
+}
+
+// SSLMarketOwner is the certificate owner.
+type SSLMarketOwner struct {
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Street string `json:"street"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	City string `json:"city"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=16
+	Zip string `json:"zip"`
+	// +required
+	Country Country `json:"country"`
+	// +required
+	Tel Phone `json:"tel"`
+}
+
+// SSLMarketContact is a person SSLmarket may contact.
+type SSLMarketContact struct {
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Title string `json:"title,omitempty"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	FirstName string `json:"firstName"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	LastName string `json:"lastName"`
+	// +required
+	Email Email `json:"email"`
+	// +required
+	Tel Phone `json:"tel"`
+}
+
+// SSLMarketInvoice is the invoiced subject.
+type SSLMarketInvoice struct {
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Street string `json:"street"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	City string `json:"city"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=16
+	Zip string `json:"zip"`
+	// +required
+	Country Country `json:"country"`
+	// +required
+	Email Email `json:"email"`
+	// BusinessID is the business ID number (IČ).
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	BusinessID string `json:"businessID,omitempty"`
+	// VATNumber is the VAT number (DIČ).
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	VATNumber string `json:"vatNumber,omitempty"`
+}
+
+// Email is an email address.
+//
+// +kubebuilder:validation:MaxLength=254
+// +kubebuilder:validation:Pattern=`^[^@\s]+@[^@\s]+\.[^@\s]+$`
+type Email string
+
+// CyberSSL configures CyberSSL.
+//
+// +kubebuilder:validation:XValidation:rule="self.dvMethod != 'email' || (has(self.approverEmails) && size(self.approverEmails) > 0)",message="approverEmails is required when dvMethod is email",fieldPath=".approverEmails",reason="FieldValueRequired"
+type CyberSSL struct {
+	// URL of the API: live https://api.cyberssl.com/v1/ or sandbox
+	// https://api.cyberssl.com/sandbox/v1/.
+	// +optional
+	// +kubebuilder:default="https://api.cyberssl.com/v1/"
+	URL ResellerURL `json:"url,omitempty"`
+
+	// APIKeySecretRef holds the API key.
+	// +required
+	APIKeySecretRef SecretKeySelector `json:"apiKeySecretRef"`
+
+	// ProductID from list_products.
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	ProductID int32 `json:"productID"`
+
+	// Period of the order in years.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=5
+	Period int32 `json:"period,omitempty"`
+
+	// DVMethod is how names are validated.
+	// +optional
+	// +kubebuilder:default=http
+	// +kubebuilder:validation:Enum=http;https;dns;email
+	DVMethod string `json:"dvMethod,omitempty"`
+
+	// ApproverEmails receive the approval mail when dvMethod is email.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	ApproverEmails []Email `json:"approverEmails,omitempty"`
+
+	// Admin is the administrative contact.
+	// +required
+	Admin CyberSSLContact `json:"admin"`
+
+	// Tech is the technical contact; Admin when unset.
+	// +optional
+	Tech *CyberSSLContact `json:"tech,omitempty"`
+
+	// Org is required for business-validated (OV) products.
+	// +optional
+	Org *CyberSSLOrganization `json:"org,omitempty"`
+}
+
+// CyberSSLContact is a CyberSSL admin or tech contact.
+type CyberSSLContact struct {
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	FirstName string `json:"firstName"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	LastName string `json:"lastName"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:Pattern=`^\+?[0-9][-0-9. ]{3,30}$`
+	Phone string `json:"phone"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Title string `json:"title"`
+	// +required
+	Email Email `json:"email"`
+}
+
+// CyberSSLOrganization is the organisation of an OV certificate.
+type CyberSSLOrganization struct {
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Division string `json:"division"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	AddressLine string `json:"addressLine"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	City string `json:"city"`
+	// +required
+	Country Country `json:"country"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32
+	Phone string `json:"phone"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=16
+	PostalCode string `json:"postalCode"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Region string `json:"region"`
+}
+
+// Renewal says how a certificate is renewed.
+type Renewal struct {
+	// Policy: Reissue within a paid multi-year order where the reseller
+	// allows it, else NewOrder.
+	// +optional
+	// +kubebuilder:default=Reissue
+	// +kubebuilder:validation:Enum=Reissue;NewOrder
+	Policy string `json:"policy,omitempty"`
+}
+
+// Limits is the spend guard.
+type Limits struct {
+	// MaxNewOrdersPerDay caps paid orders placed in any 24 hours.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	MaxNewOrdersPerDay *int32 `json:"maxNewOrdersPerDay,omitempty"`
+
+	// MaxPendingOrders caps orders waiting at the reseller at once.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10000
+	MaxPendingOrders *int32 `json:"maxPendingOrders,omitempty"`
+
+	// MaxDNSNames caps the names of one certificate.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=250
+	MaxDNSNames *int32 `json:"maxDNSNames,omitempty"`
+
+	// AllowedProducts restricts SSLmarket product codes / CyberSSL product ids
+	// (as strings) this issuer may order.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=128
+	AllowedProducts []string `json:"allowedProducts,omitempty"`
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+)
+
+type options struct {
+	kubeconfig               string
+	metricsAddr              string
+	probeAddr                string
+	http01Addr               string
+	http01SelfURL            string
+	leaderElect              bool
+	leaderElectionNamespace  string
+	clusterResourceNamespace string
+	concurrency              int
+	maxRetryDuration         time.Duration
+	resellerTimeout          time.Duration
+	zap                      zap.Options
+}
+
+func parseOptions(args []string) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("reseller-issuer", flag.ContinueOnError)
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "Path to a kubeconfig; in-cluster config or $KUBECONFIG when empty.")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 disables it.")
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
+	fs.StringVar(&o.http01Addr, "http01-bind-address", ":8089", "Address of the HTTP validation responder.")
+	fs.StringVar(&o.http01SelfURL, "http01-self-url", "", "URL at which this process reaches its own responder for self-checks (default http://127.0.0.1:<http01 port>).")
+	fs.BoolVar(&o.leaderElect, "leader-elect", true, "Elect a leader so only one replica signs at a time.")
+	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease (default: --cluster-resource-namespace).")
+	fs.StringVar(&o.clusterResourceNamespace, "cluster-resource-namespace", "reseller-issuer", "Namespace holding the Secrets of ResellerClusterIssuers.")
+	fs.IntVar(&o.concurrency, "max-concurrent-requests", 8, "CertificateRequests and CSRs worked on at once.")
+	fs.DurationVar(&o.maxRetryDuration, "max-retry-duration", 24*time.Hour, "How long a request without any order may fail before it is marked Failed.")
+	fs.DurationVar(&o.resellerTimeout, "reseller-timeout", 30*time.Second, "Timeout of each call to a reseller API.")
+	o.zap.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if o.concurrency < 1 {
+		return nil, fmt.Errorf("--max-concurrent-requests must be at least 1, got %d", o.concurrency)
+	}
+	if o.clusterResourceNamespace == "" {
+		return nil, fmt.Errorf("--cluster-resource-namespace must not be empty")
+	}
+	if o.leaderElectionNamespace == "" {
+		o.leaderElectionNamespace = o.clusterResourceNamespace
+	}
+	return o, nil
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
+	"github.com/cert-manager/issuer-lib/controllers"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
+	"github.com/reseller-issuer/reseller-issuer/internal/signer"
+)
+
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch
+
+func run(ctx context.Context, o *options) error {
+	logger := zap.New(zap.UseFlagOptions(&o.zap))
+	ctrl.SetLogger(logger)
+
+	cfg, err := restConfig(o.kubeconfig)
+	if err != nil {
+		return err
+	}
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, cmapi.AddToScheme, v1alpha1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			return err
+		}
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress:  o.probeAddr,
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        "reseller-issuer.reseller-issuer.dev",
+		LeaderElectionNamespace: o.leaderElectionNamespace,
+		Controller:              config.Controller{MaxConcurrentReconciles: o.concurrency},
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+
+	if err := http01.RegisterIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
+		return err
+	}
+	selfURL, err := selfURL(o)
+	if err != nil {
+		return err
+	}
+	responder := &http01.Responder{Reader: mgr.GetClient(), SelfURL: selfURL, HTTPClient: &http.Client{Timeout: 5 * time.Second}}
+	if err := mgr.Add(&http01.Server{Addr: o.http01Addr, Handler: responder}); err != nil {
+		return err
+	}
+
+	s := &signer.Signer{
+		Client:                   mgr.GetClient(),
+		APIReader:                mgr.GetAPIReader(),
+		ClusterResourceNamespace: o.clusterResourceNamespace,
+		Build:                    (&signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout}).Build,
+		Now:                      time.Now,
+	}
+	if err := (&controllers.CombinedController{
+		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},
+		ClusterIssuerTypes: []issuerapi.Issuer{&v1alpha1.ResellerClusterIssuer{}},
+		FieldOwner:         "reseller-issuer.dev",
+		MaxRetryDuration:   o.maxRetryDuration,
+		Check:              s.Check,
+		Sign:               s.Sign,
+		EventRecorder:      mgr.GetEventRecorder("reseller-issuer"),
+	}).SetupWithManager(ctx, mgr); err != nil {
+		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	logger.Info("starting", "clusterResourceNamespace", o.clusterResourceNamespace, "maxConcurrentRequests", o.concurrency, "leaderElection", o.leaderElect, "http01Address", o.http01Addr)
+	return mgr.Start(ctx)
+}
+
+func restConfig(kubeconfig string) (*rest.Config, error) {
+	if kubeconfig != "" {
+		return clientcmd.BuildConfigFromFlags("", kubeconfig)
+	}
+	return ctrl.GetConfig()
+}
+
+func selfURL(o *options) (string, error) {
+	if o.http01SelfURL != "" {
+		return o.http01SelfURL, nil
+	}
+	_, port, err := net.SplitHostPort(o.http01Addr)
+	if err != nil {
+		return "", fmt.Errorf("--http01-bind-address %q: %w", o.http01Addr, err)
+	}
+	return "http://" + net.JoinHostPort("127.0.0.1", port), nil
+}

@@ -1,0 +1,150 @@
+// Command reseller-sandbox serves simulated reseller APIs (SSLCI for now),
+// backed by an in-memory CA, for tests, demos and dry runs. Plain HTTP.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
+)
+
+const (
+	defaultListen     = "127.0.0.1:8080"
+	defaultAccount    = "demo"
+	defaultToken      = "sandbox-token"
+	defaultValidity   = 90 * 24 * time.Hour
+	shutdownTimeout   = 10 * time.Second
+	readHeaderTimeout = 10 * time.Second
+)
+
+func main() {
+	if err := run(); err != nil {
+		slog.Error("reseller-sandbox failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	listen        string
+	accounts      accountsFlag
+	http01Address string
+	validity      time.Duration
+}
+
+// accountsFlag collects repeated --account name=token flags as token -> name.
+type accountsFlag map[string]string
+
+func (a accountsFlag) String() string {
+	names := make([]string, 0, len(a))
+	for _, n := range a {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func (a accountsFlag) Set(v string) error {
+	name, token, ok := strings.Cut(v, "=")
+	if !ok || name == "" || token == "" {
+		return errors.New("want name=token")
+	}
+	if _, dup := a[token]; dup {
+		return fmt.Errorf("account %q: token already given for another account", name)
+	}
+	a[token] = name
+	return nil
+}
+
+func parseOptions(args []string) (*options, error) {
+	o := &options{accounts: accountsFlag{}}
+	fs := flag.NewFlagSet("reseller-sandbox", flag.ContinueOnError)
+	fs.StringVar(&o.listen, "listen", defaultListen, "address to serve plain HTTP on")
+	fs.Var(o.accounts, "account", "API account as name=token (repeatable; default "+defaultAccount+"="+defaultToken+")")
+	fs.StringVar(&o.http01Address, "http01-address", "", "host:port to fetch HTTP verification files from, with the domain as Host (default: the domain, port 80)")
+	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if len(o.accounts) == 0 {
+		o.accounts[defaultToken] = defaultAccount
+	}
+	if o.validity <= 0 {
+		return nil, fmt.Errorf("--validity must be positive, got %s", o.validity)
+	}
+	return o, nil
+}
+
+func run() error {
+	o, err := parseOptions(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	sb, err := sandbox.New(sandbox.Config{
+		Accounts:      o.accounts,
+		HTTP01Address: o.http01Address,
+		Validity:      o.validity,
+		Logger:        log,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: readHeaderTimeout}
+	base := "http://" + ln.Addr().String()
+	log.Info("reseller-sandbox listening",
+		"address", ln.Addr().String(),
+		"sslci", base+sandbox.SSLCIPath,
+		"caPEM", base+sandbox.CAPath,
+		"stats", base+sandbox.StatsPath,
+		"health", base+sandbox.HealthPath,
+		"accounts", o.accounts.String(),
+		"http01Address", o.http01Address,
+		"validity", o.validity.String(),
+	)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+// Package ca is the boundary between the signer and the reseller flows. It
+// knows nothing about Kubernetes: the signer hands a flow a Request, the order
+// State saved so far and a Journal to persist it, and gets back a Result or an
+// error classified by this package.
+package ca
+
+import (
+	"context"
+	"time"
+)
+
+// Request is what the signer asks a reseller to certify.
+type Request struct {
+	// CSR is the PEM certificate signing request; its key stays in the cluster.
+	CSR []byte
+	// DNSNames are the names to certify, in the CSR's order, without duplicates.
+	DNSNames []string
+	// Duration is the requested validity.
+	Duration time.Duration
+}
+
+// Result is a verified certificate chain.
+type Result struct {
+	// ChainPEM is the leaf followed by its intermediates.
+	ChainPEM []byte
+	// CAPEM is the root, when the reseller returned one.
+	CAPEM []byte
+}
+
+// Challenge types.
+const (
+	HTTP01 = "http-01"
+	DNS01  = "dns-01"
+)
+
+// Challenge is what must be published to prove control of one name.
+type Challenge struct {
+	// Name is the DNS name being validated.
+	Name string `json:"name"`
+	// Type is HTTP01 or DNS01.
+	Type string `json:"type"`
+	// Path is the URL path served on http://Name (HTTP01).
+	Path string `json:"path,omitempty"`
+	// Content is the HTTP body or the DNS record value.
+	Content string `json:"content,omitempty"`
+	// Record is the DNS record name (DNS01).
+	Record string `json:"record,omitempty"`
+	// RecordType is TXT or CNAME (DNS01).
+	RecordType string `json:"recordType,omitempty"`
+}
+
+// Journal persists the order state before and after every call that costs
+// money, so a crash never loses an order. Save fails when the state changed
+// underneath (another worker): the caller must then stop.
+type Journal interface {
+	Save(ctx context.Context, st *State) error
+}
+
+// Presenter publishes challenges and tells when they are visible to the
+// reseller.
+type Presenter interface {
+	// Present publishes the challenge (the journal already holds it).
+	Present(ctx context.Context, ch Challenge) error
+	// Ready reports whether the challenge can be seen from outside.
+	Ready(ctx context.Context, ch Challenge) (bool, error)
+}

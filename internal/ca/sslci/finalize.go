@@ -1,0 +1,47 @@
+package sslci
+
+import (
+	"context"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Finalize issues one certificate for domains, all verified within the last
+// 29 days (POST /api, action "finalize"). A non-empty csrPEM (PEM
+// "CERTIFICATE REQUEST") is sent as "csr"; the caller must accept the result
+// only if the leaf certificate's public key is the CSR's, since the API may
+// ignore the CSR and return a key of its own.
+func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) (*FinalizeResponse, error) {
+	if len(domains) == 0 {
+		return nil, invalidArg("domains", "must not be empty")
+	}
+	seen := make(map[string]bool, len(domains))
+	for i, d := range domains {
+		if err := validateDomain(fmt.Sprintf("domains[%d]", i), d); err != nil {
+			return nil, err
+		}
+		k := strings.ToLower(d)
+		if seen[k] {
+			return nil, invalidArg(fmt.Sprintf("domains[%d]", i), "duplicate %q", d)
+		}
+		seen[k] = true
+	}
+	req := FinalizeRequest{Token: c.token, Action: ActionFinalize, Domains: domains}
+	if len(csrPEM) > 0 {
+		block, _ := pem.Decode(csrPEM)
+		if block == nil || (block.Type != "CERTIFICATE REQUEST" && block.Type != "NEW CERTIFICATE REQUEST") {
+			return nil, invalidArg("csrPEM", "must be a PEM CERTIFICATE REQUEST block")
+		}
+		req.CSR = string(csrPEM)
+	}
+	var out FinalizeResponse
+	if err := c.do(ctx, http.MethodPost, req, nil, &out); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(out.CRT) == "" {
+		return nil, fmt.Errorf("%w: finalize answered \"status\": true without \"crt\"", ErrMalformedResponse)
+	}
+	return &out, nil
+}

@@ -1,0 +1,205 @@
+package sslci_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
+)
+
+// memJournal keeps the last saved state, as the annotation would.
+type memJournal struct {
+	mu    sync.Mutex
+	saved string
+	// fail, when set, may refuse a save (before) or die right after it (after).
+	fail  func(*ca.State) error
+	after func(*ca.State) error
+}
+
+func (j *memJournal) Save(_ context.Context, st *ca.State) error {
+	if j.fail != nil {
+		if err := j.fail(st); err != nil {
+			return err
+		}
+	}
+	data, err := st.Encode()
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.saved = data
+	j.mu.Unlock()
+	if j.after != nil {
+		return j.after(st)
+	}
+	return nil
+}
+
+// load returns what a restarted process would read.
+func (j *memJournal) load(t *testing.T) *ca.State {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	st, err := ca.DecodeState(j.saved)
+	require.NoError(t, err)
+	return st
+}
+
+// filePresenter serves the journal's open HTTP challenges, like the responder.
+type filePresenter struct{ j *memJournal }
+
+func (p filePresenter) Present(context.Context, ca.Challenge) error { return nil }
+func (p filePresenter) Ready(context.Context, ca.Challenge) (bool, error) {
+	return true, nil
+}
+
+func (p filePresenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.j.mu.Lock()
+	data := p.j.saved
+	p.j.mu.Unlock()
+	st, _ := ca.DecodeState(data)
+	if st != nil {
+		for _, ch := range st.OpenChallenges() {
+			if ch.Name == r.Host && ch.Path == r.URL.Path {
+				_, _ = w.Write([]byte(ch.Content))
+				return
+			}
+		}
+	}
+	http.NotFound(w, r)
+}
+
+type fixture struct {
+	sb      *sandbox.Sandbox
+	journal *memJournal
+	now     time.Time
+	flow    *sslci.Flow
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{journal: &memJournal{}, now: time.Now()}
+	files := httptest.NewServer(filePresenter{f.journal})
+	t.Cleanup(files.Close)
+	sb, err := sandbox.New(sandbox.Config{Accounts: map[string]string{"tok": "acme"}, HTTP01Address: strings.TrimPrefix(files.URL, "http://")})
+	require.NoError(t, err)
+	api := httptest.NewServer(sb.Handler())
+	t.Cleanup(api.Close)
+	client, err := sslci.New(api.URL+sandbox.SSLCIPath, "tok")
+	require.NoError(t, err)
+	f.sb = sb
+	f.flow = &sslci.Flow{Client: client, Method: sslci.MethodHTTP, Presenter: filePresenter{f.journal}, Now: func() time.Time { return f.now }, StaleAfter: time.Minute}
+	return f
+}
+
+func csrFor(t *testing.T, names ...string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: names[0]}, DNSNames: names}, key)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+}
+
+// drive runs Issue the way reconciles would, each time from the saved state.
+func (f *fixture) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
+	t.Helper()
+	for range 20 {
+		st := f.journal.load(t)
+		if st == nil {
+			st = ca.NewState("sslci", f.now)
+		}
+		res, err := f.flow.Issue(context.Background(), req, st, f.journal)
+		if _, pending := ca.IsPending(err); pending {
+			continue
+		}
+		return res, err
+	}
+	t.Fatal("the flow never finished")
+	return nil, nil
+}
+
+func TestFlowIssuesOnce(t *testing.T) {
+	f := newFixture(t)
+	names := []string{"a.example.com", "b.example.com", "c.example.com"}
+	req := ca.Request{CSR: csrFor(t, names...), DNSNames: names}
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	assert.Contains(t, string(res.ChainPEM), "BEGIN CERTIFICATE")
+
+	again, err := f.drive(t, req)
+	require.NoError(t, err, "a reconcile after issuance returns the saved chain")
+	assert.Equal(t, res.ChainPEM, again.ChainPEM)
+
+	stats := f.sb.Stats().SSLCI["acme"]
+	assert.Equal(t, 1, stats.Finalizes, "exactly one paid finalize")
+	assert.Equal(t, 3, stats.VerificationOrders)
+}
+
+func TestFlowCrashBeforeFinalizeCallOrdersOnceAfterStale(t *testing.T) {
+	f := newFixture(t)
+	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
+	crash := errors.New("killed")
+	// The process dies right after claiming the finalize (intent saved).
+	f.journal.after = func(st *ca.State) error {
+		if st.Intent != nil {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.drive(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.after = nil
+	require.Equal(t, 0, f.sb.Stats().SSLCI["acme"].Finalizes, "the crash came before the call")
+
+	st := f.journal.load(t)
+	_, err = f.flow.Issue(context.Background(), req, st, f.journal)
+	_, pending := ca.IsPending(err)
+	require.True(t, pending, "a fresh intent belongs to a worker that may still be calling: %v", err)
+
+	f.now = f.now.Add(2 * time.Minute)
+	_, err = f.drive(t, req)
+	require.NoError(t, err)
+	assert.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes)
+}
+
+func TestFlowCrashAfterFinalizeNeverBuysTwice(t *testing.T) {
+	f := newFixture(t)
+	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
+	crash := errors.New("killed")
+	// The process dies after the paid call, before its outcome is saved.
+	f.journal.fail = func(st *ca.State) error {
+		if st.ChainPEM != "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.drive(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail = nil
+	require.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes)
+
+	f.now = f.now.Add(2 * time.Minute)
+	_, err = f.drive(t, req)
+	require.Error(t, err)
+	assert.True(t, ca.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), "not buying a second one")
+	assert.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes, "no second paid finalize")
+}

@@ -1,0 +1,85 @@
+package sslci
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// RequestVerification asks for the HTTP or DNS challenge of one domain
+// (POST /api). method is MethodHTTP or MethodDNS.
+func (c *Client) RequestVerification(ctx context.Context, domain, method string) (*VerificationResponse, error) {
+	if err := validateDomain("domain", domain); err != nil {
+		return nil, err
+	}
+	if method != MethodHTTP && method != MethodDNS {
+		return nil, invalidArg("method", "must be %q or %q, got %q", MethodHTTP, MethodDNS, method)
+	}
+	if isWildcard(domain) && method != MethodDNS {
+		return nil, invalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
+	}
+	req := VerificationRequest{Token: c.token, Domain: domain, Method: method}
+	var out VerificationResponse
+	if err := c.do(ctx, http.MethodPost, req, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ConfirmVerification asks the API to check the published challenge of one
+// domain (PUT /api). orderID 0 and method "" are left out of the request:
+// the API then finds the order itself and defaults to http.
+func (c *Client) ConfirmVerification(ctx context.Context, domain string, orderID int64, method string) (*ConfirmResponse, error) {
+	if err := validateDomain("domain", domain); err != nil {
+		return nil, err
+	}
+	if orderID < 0 {
+		return nil, invalidArg("orderID", "must not be negative, got %d", orderID)
+	}
+	if method != "" && method != MethodHTTP && method != MethodDNS {
+		return nil, invalidArg("method", "must be empty, %q or %q, got %q", MethodHTTP, MethodDNS, method)
+	}
+	if isWildcard(domain) && method != MethodDNS {
+		return nil, invalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
+	}
+	req := ConfirmRequest{Token: c.token, Domain: domain, OrderID: orderID, Method: method}
+	var out ConfirmResponse
+	if err := c.do(ctx, http.MethodPut, req, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func isWildcard(domain string) bool { return strings.HasPrefix(domain, "*.") }
+
+// validateDomain rejects what cannot be a DNS name: empty, too long,
+// blanks, control characters, URL syntax, empty labels and "*" anywhere but
+// as the whole first label. Names are sent as given (no lowercasing, no IDN
+// conversion).
+func validateDomain(name, d string) error {
+	switch {
+	case d == "":
+		return invalidArg(name, "must not be empty")
+	case len(d) > 253:
+		return invalidArg(name, "%q is longer than 253 bytes", d)
+	case strings.ContainsAny(d, "/:@?#\\%"):
+		return invalidArg(name, "%q must be a bare domain name, not a URL", d)
+	}
+	for _, r := range d {
+		if r <= ' ' || r == 0x7f {
+			return invalidArg(name, "%q contains blanks or control characters", d)
+		}
+	}
+	labels := strings.Split(d, ".")
+	for i, l := range labels {
+		switch {
+		case l == "":
+			return invalidArg(name, "%q has an empty label", d)
+		case len(l) > 63:
+			return invalidArg(name, "%q has a label longer than 63 bytes", d)
+		case strings.Contains(l, "*") && (i != 0 || l != "*" || len(labels) < 3):
+			return invalidArg(name, "%q: \"*\" is only allowed as the whole first label of a name with at least two more labels", d)
+		}
+	}
+	return nil
+}

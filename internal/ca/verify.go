@@ -1,0 +1,92 @@
+package ca
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// CheckCSR parses a PEM CSR, checks its signature and returns it.
+func CheckCSR(csrPEM []byte) (*x509.CertificateRequest, error) {
+	block, _ := pem.Decode(csrPEM)
+	if block == nil || block.Type != "CERTIFICATE REQUEST" {
+		return nil, errors.New("the request holds no PEM CERTIFICATE REQUEST")
+	}
+	csr, err := x509.ParseCertificateRequest(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("the CSR cannot be parsed: %w", err)
+	}
+	if err := csr.CheckSignature(); err != nil {
+		return nil, fmt.Errorf("the CSR signature is invalid: %w", err)
+	}
+	return csr, nil
+}
+
+// VerifyChain checks what a reseller returned before it is handed to
+// cert-manager: the leaf's public key is the CSR's (the private key never left
+// the cluster), its DNS names are exactly the requested ones, and the chain
+// verifies up to the last certificate returned. A self-signed last certificate
+// is returned as CAPEM; the rest is the chain.
+func VerifyChain(req Request, chainPEM []byte) (*Result, error) {
+	certs, err := parseCerts(chainPEM)
+	if err != nil {
+		return nil, err
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("the reseller returned no certificate")
+	}
+	csr, err := CheckCSR(req.CSR)
+	if err != nil {
+		return nil, err
+	}
+	leaf := certs[0]
+	if !bytes.Equal(leaf.RawSubjectPublicKeyInfo, csr.RawSubjectPublicKeyInfo) {
+		return nil, errors.New("the issued certificate's public key is not the CSR's: refusing a key generated outside the cluster")
+	}
+	got, want := slices.Sorted(slices.Values(leaf.DNSNames)), slices.Sorted(slices.Values(req.DNSNames))
+	if !slices.Equal(got, want) {
+		return nil, fmt.Errorf("the issued certificate names [%s], the request asked for [%s]", strings.Join(got, ", "), strings.Join(want, ", "))
+	}
+	roots, inter := x509.NewCertPool(), x509.NewCertPool()
+	top := certs[len(certs)-1]
+	roots.AddCert(top)
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}, CurrentTime: leaf.NotBefore}); err != nil {
+		return nil, fmt.Errorf("the issued chain does not verify: %w", err)
+	}
+	res := &Result{}
+	chain := certs
+	if len(certs) > 1 && bytes.Equal(top.RawIssuer, top.RawSubject) && top.CheckSignatureFrom(top) == nil {
+		chain = certs[:len(certs)-1]
+		res.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: top.Raw})
+	}
+	for _, c := range chain {
+		res.ChainPEM = append(res.ChainPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return res, nil
+}
+
+func parseCerts(data []byte) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return certs, nil
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, fmt.Errorf("the reseller returned a PEM %q block where certificates were expected", block.Type)
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("the reseller returned an unparsable certificate: %w", err)
+		}
+		certs = append(certs, c)
+	}
+}

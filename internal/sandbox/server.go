@@ -1,0 +1,124 @@
+// Package sandbox assembles the simulated reseller APIs served by
+// reseller-sandbox, all backed by one in-memory certificate authority.
+//
+// Routes:
+//
+//	/sslci/api          the SSLCI API (package sslci)
+//	GET /sandbox/ca.pem the root certificate, PEM
+//	GET /sandbox/stats  per-API, per-account activity, JSON
+//	GET /healthz        "ok"
+//
+// The SSLmarket (/sslmarket/api) and CyberSSL (/cyberssl/v1) APIs will be
+// mounted beside SSLCI.
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslci"
+)
+
+// Mount paths of the simulated APIs and of the sandbox's own endpoints.
+const (
+	SSLCIPath  = "/sslci/api"
+	CAPath     = "/sandbox/ca.pem"
+	StatsPath  = "/sandbox/stats"
+	HealthPath = "/healthz"
+	// Reserved for the APIs to come.
+	SSLmarketPath = "/sslmarket/api"
+	CyberSSLPath  = "/cyberssl/v1"
+)
+
+// Config configures a Sandbox.
+type Config struct {
+	// Accounts maps API tokens to account names.
+	Accounts map[string]string
+	// HTTP01Address is the host:port HTTP verification files are fetched
+	// from (with the domain as Host). Empty: the domain itself, port 80.
+	HTTP01Address string
+	// Validity of issued certificates; zero means 90 days.
+	Validity time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives state changes (never tokens); nil discards them.
+	Logger *slog.Logger
+}
+
+// Sandbox holds the authority and the simulated APIs.
+type Sandbox struct {
+	ca    *authority.Authority
+	sslci *sslci.Server
+}
+
+// Stats is the body of GET /sandbox/stats: per API, per account name.
+type Stats struct {
+	SSLCI map[string]sslci.AccountStats `json:"sslci"`
+}
+
+// New creates the authority and the simulated APIs.
+func New(cfg Config) (*Sandbox, error) {
+	if len(cfg.Accounts) == 0 {
+		return nil, errors.New("no accounts configured")
+	}
+	for token, name := range cfg.Accounts {
+		if token == "" || name == "" {
+			return nil, errors.New("accounts need a non-empty name and token")
+		}
+	}
+	if cfg.Validity < 0 {
+		return nil, fmt.Errorf("validity must not be negative, got %s", cfg.Validity)
+	}
+	ca, err := authority.New()
+	if err != nil {
+		return nil, fmt.Errorf("creating certificate authority: %w", err)
+	}
+	return &Sandbox{
+		ca: ca,
+		sslci: sslci.New(sslci.Config{
+			Accounts:      cfg.Accounts,
+			Authority:     ca,
+			HTTP01Address: cfg.HTTP01Address,
+			Now:           cfg.Now,
+			Validity:      cfg.Validity,
+			Logger:        cfg.Logger,
+		}),
+	}, nil
+}
+
+// Authority returns the certificate authority that signs for every API.
+func (s *Sandbox) Authority() *authority.Authority { return s.ca }
+
+// SSLCI returns the simulated SSLCI API.
+func (s *Sandbox) SSLCI() *sslci.Server { return s.sslci }
+
+// Stats returns the activity of every account of every API.
+func (s *Sandbox) Stats() Stats {
+	return Stats{SSLCI: s.sslci.Stats()}
+}
+
+// Handler returns the HTTP handler serving every route of the sandbox.
+func (s *Sandbox) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(SSLCIPath, s.sslci)
+	// Later: mux.Handle(SSLmarketPath+"/", ...), mux.Handle(CyberSSLPath+"/", ...).
+	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(s.ca.RootPEM())
+	})
+	mux.HandleFunc("GET "+StatsPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = json.NewEncoder(w).Encode(s.Stats())
+	})
+	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok"))
+	})
+	return mux
+}

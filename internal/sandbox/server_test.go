@@ -1,0 +1,93 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHandler(t *testing.T) {
+	sb, err := New(Config{Accounts: map[string]string{"tok-a": "a", "tok-b": "b"}})
+	require.NoError(t, err)
+	ts := httptest.NewServer(sb.Handler())
+	t.Cleanup(ts.Close)
+
+	get := func(t *testing.T, path string) (*http.Response, string) {
+		t.Helper()
+		resp, err := http.Get(ts.URL + path)
+		require.NoError(t, err)
+		defer func() { _ = resp.Body.Close() }()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(raw)
+	}
+
+	t.Run("healthz", func(t *testing.T) {
+		resp, body := get(t, "/healthz")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "ok", body)
+	})
+	t.Run("ca.pem", func(t *testing.T) {
+		resp, body := get(t, "/sandbox/ca.pem")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		block, _ := pem.Decode([]byte(body))
+		require.NotNil(t, block)
+		assert.Equal(t, "CERTIFICATE", block.Type)
+		assert.Equal(t, string(sb.Authority().RootPEM()), body)
+	})
+	t.Run("sslci is mounted", func(t *testing.T) {
+		resp, body := get(t, "/sslci/api?token=tok-a")
+		assert.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.JSONEq(t, `{"status":true,"certificates":[],"pending_orders":[]}`, body)
+
+		req, err := http.NewRequest(http.MethodPost, ts.URL+"/sslci/api",
+			strings.NewReader(`{"token":"tok-b","domain":"a.example.com","method":"http"}`))
+		require.NoError(t, err)
+		r, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = r.Body.Close()
+		require.Equal(t, http.StatusOK, r.StatusCode)
+	})
+	t.Run("stats", func(t *testing.T) {
+		resp, body := get(t, "/sandbox/stats")
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+		assert.JSONEq(t, `{"sslci":{
+			"a":{"verificationOrders":0,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":0},
+			"b":{"verificationOrders":1,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":1}}}`, body)
+		var st Stats
+		require.NoError(t, json.Unmarshal([]byte(body), &st))
+		assert.Equal(t, sb.Stats(), st)
+	})
+	t.Run("stats is read-only", func(t *testing.T) {
+		resp, err := http.Post(ts.URL+"/sandbox/stats", "application/json", nil)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	})
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{name: "no accounts", cfg: Config{}},
+		{name: "empty token", cfg: Config{Accounts: map[string]string{"": "a"}}},
+		{name: "empty name", cfg: Config{Accounts: map[string]string{"t": ""}}},
+		{name: "negative validity", cfg: Config{Accounts: map[string]string{"t": "a"}, Validity: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			assert.Error(t, err)
+		})
+	}
+}

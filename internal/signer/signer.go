@@ -1,0 +1,195 @@
+// Package signer implements issuer-lib's Check and Sign: it reads the Issuer's
+// credentials, picks the reseller flow from the spec, and runs the flow
+// against the order state kept on the request.
+package signer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
+	"github.com/cert-manager/issuer-lib/controllers/signer"
+	certificatesv1 "k8s.io/api/certificates/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
+)
+
+// +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerissuers;resellerclusterissuers,verbs=get;list;watch
+// +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerissuers/status;resellerclusterissuers/status,verbs=patch
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=patch
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests/status,verbs=patch
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=signers,verbs=sign,resourceNames=resellerissuers.reseller-issuer.dev/*;resellerclusterissuers.reseller-issuer.dev/*
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Signer holds what Check and Sign need; everything is injected.
+type Signer struct {
+	// Client is the manager's client (writes, cached reads).
+	Client client.Client
+	// APIReader reads live from the API server: order state and Secrets.
+	APIReader client.Reader
+	// ClusterResourceNamespace holds the Secrets of ResellerClusterIssuers.
+	ClusterResourceNamespace string
+	// Build makes the reseller client for an Issuer.
+	Build ProviderBuilder
+	// Now is the clock.
+	Now func() time.Time
+}
+
+// Check is issuer-lib's health check of an Issuer.
+func (s *Signer) Check(ctx context.Context, issuer issuerapi.Issuer) error {
+	if err := s.recordProvider(ctx, issuer); err != nil {
+		return err
+	}
+	p, err := s.provider(ctx, issuer)
+	if err != nil {
+		return err
+	}
+	// Refused credentials stay retryable: fixing the Secret must heal the
+	// Issuer without touching its spec.
+	return p.Check(ctx)
+}
+
+// recordProvider shows the chosen reseller in the Issuer's status (a
+// printer column), leaving the conditions to issuer-lib.
+func (s *Signer) recordProvider(ctx context.Context, issuer issuerapi.Issuer) error {
+	spec, ok := v1alpha1.SpecOf(issuer)
+	if !ok {
+		return signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
+	}
+	current := ""
+	switch i := issuer.(type) {
+	case *v1alpha1.ResellerIssuer:
+		current = i.Status.Provider
+	case *v1alpha1.ResellerClusterIssuer:
+		current = i.Status.Provider
+	}
+	if current == spec.Provider() {
+		return nil
+	}
+	patch := fmt.Appendf(nil, `{"status":{"provider":%q}}`, spec.Provider())
+	if err := s.Client.Status().Patch(ctx, issuer.(client.Object), client.RawPatch(types.MergePatchType, patch)); err != nil {
+		return fmt.Errorf("recording the provider in the status: %w", err)
+	}
+	return nil
+}
+
+// Sign is issuer-lib's signing call for CertificateRequests and CSRs.
+func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, issuer issuerapi.Issuer) (signer.PEMBundle, error) {
+	details, err := cr.GetCertificateDetails()
+	if err != nil {
+		return signer.PEMBundle{}, signer.PermanentError{Err: err}
+	}
+	req, err := buildRequest(details)
+	if err != nil {
+		return signer.PEMBundle{}, signer.PermanentError{Err: err}
+	}
+	live, err := s.liveObject(ctx, cr)
+	if err != nil {
+		return signer.PEMBundle{}, err
+	}
+	st, err := order.Load(live)
+	if err != nil {
+		return signer.PEMBundle{}, signer.PermanentError{Err: err}
+	}
+	spec, _ := v1alpha1.SpecOf(issuer)
+	if st == nil {
+		st = ca.NewState(spec.Provider(), s.Now())
+	}
+	if st.Provider != spec.Provider() {
+		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("the order was started with provider %s but the issuer now uses %s: not ordering twice", st.Provider, spec.Provider())}
+	}
+	p, err := s.provider(ctx, issuer)
+	if err != nil {
+		return signer.PEMBundle{}, err
+	}
+	res, err := p.Issue(ctx, req, st, &order.Journal{Client: s.Client, Object: live})
+	if err != nil {
+		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
+	}
+	return signer.PEMBundle{ChainPEM: res.ChainPEM, CAPEM: res.CAPEM}, nil
+}
+
+// liveObject re-reads the request from the API server: the cache may lag
+// behind a write another worker made.
+func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObject) (client.Object, error) {
+	var obj client.Object
+	ro, ok := cr.(runtime.Object)
+	if !ok {
+		return nil, fmt.Errorf("unexpected request type %T", cr)
+	}
+	switch ro.DeepCopyObject().(type) {
+	case *cmapi.CertificateRequest:
+		obj = &cmapi.CertificateRequest{}
+	case *certificatesv1.CertificateSigningRequest:
+		obj = &certificatesv1.CertificateSigningRequest{}
+	default:
+		return nil, fmt.Errorf("unexpected request type %T", ro)
+	}
+	key := types.NamespacedName{Namespace: cr.GetNamespace(), Name: cr.GetName()}
+	if err := s.APIReader.Get(ctx, key, obj); err != nil {
+		return nil, fmt.Errorf("reading %s live: %w", key, err)
+	}
+	if obj.GetUID() != cr.GetUID() {
+		return nil, fmt.Errorf("%s was replaced while being signed", key)
+	}
+	return obj, nil
+}
+
+// provider builds the reseller client from the Issuer's spec and Secret.
+func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer) (Provider, error) {
+	spec, ok := v1alpha1.SpecOf(issuer)
+	if !ok {
+		return nil, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
+	}
+	ref, field := secretRef(spec)
+	if ref == nil {
+		return nil, signer.PermanentError{Err: errors.New("spec sets no provider")}
+	}
+	ns := issuer.GetNamespace()
+	if ns == "" {
+		ns = s.ClusterResourceNamespace
+	}
+	secret := &corev1.Secret{}
+	if err := s.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, secret); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s not found", field, ns, ref.Name)}
+		}
+		return nil, fmt.Errorf("%s: reading Secret %s/%s: %w", field, ns, ref.Name, err)
+	}
+	value, ok := secret.Data[ref.Key]
+	if !ok || len(value) == 0 {
+		return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s has no key %q", field, ns, ref.Name, ref.Key)}
+	}
+	p, err := s.Build(spec, value)
+	if err != nil {
+		return nil, toSignerError(err, time.Minute)
+	}
+	return p, nil
+}
+
+// secretRef names the credential Secret of the provider block and its field path.
+func secretRef(spec *v1alpha1.IssuerSpec) (*v1alpha1.SecretKeySelector, string) {
+	switch {
+	case spec.SSLCI != nil:
+		return &spec.SSLCI.TokenSecretRef, "spec.sslci.tokenSecretRef"
+	case spec.SSLMarket != nil:
+		return &spec.SSLMarket.TokenSecretRef, "spec.sslmarket.tokenSecretRef"
+	case spec.CyberSSL != nil:
+		return &spec.CyberSSL.APIKeySecretRef, "spec.cyberssl.apiKeySecretRef"
+	}
+	return nil, ""
+}
