@@ -1,0 +1,88 @@
+package framework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// RepoRoot returns the nearest folder at or above the working directory that
+// holds a go.mod file.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod at or above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// BuildBinaries runs one `go build -o outDir/ pkgs...` in repoRoot; each
+// binary is named after the last element of its package path. pkgs are
+// package patterns relative to repoRoot, such as "./e2e/cmd/cert-manager-host".
+func BuildBinaries(repoRoot, outDir string, pkgs ...string) error {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	args := append([]string{"build", "-o", filepath.Clean(outDir) + string(filepath.Separator)}, pkgs...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = repoRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %v: %w\n%s", args, err, out)
+	}
+	return nil
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Eventually calls cond every interval until it returns true, returns an
+// error (which ends the wait), ctx ends or timeout passes. After each attempt
+// that is not yet done, progress (when non-nil) is called with the time
+// elapsed since the start, so callers can print progress lines.
+func Eventually(ctx context.Context, timeout, interval time.Duration, cond func() (bool, error), progress func(elapsed time.Duration)) error {
+	start := time.Now()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		done, err := cond()
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		if progress != nil {
+			progress(time.Since(start).Round(time.Second))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return fmt.Errorf("condition not met within %s", timeout)
+		case <-tick.C:
+		}
+	}
+}
