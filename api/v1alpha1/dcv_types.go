@@ -38,6 +38,7 @@ type Selector struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:MaxLength=253
+	// +kubebuilder:validation:items:Pattern=`^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	DNSNames []string `json:"dnsNames,omitempty"`
 
 	// DNSZones matched by suffix; the longest zone wins.
@@ -45,6 +46,7 @@ type Selector struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:MaxLength=253
+	// +kubebuilder:validation:items:Pattern=`^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	DNSZones []string `json:"dnsZones,omitempty"`
 
 	// MatchLabels of the Certificate(Request).
@@ -124,6 +126,8 @@ type DNS01Solver struct {
 }
 
 // RFC2136 configures dynamic DNS updates.
+//
+// +kubebuilder:validation:XValidation:rule="has(self.tsigKeyName) == has(self.tsigSecretRef)",message="tsigKeyName and tsigSecretRef must be set together",fieldPath=".tsigSecretRef",reason="FieldValueRequired"
 type RFC2136 struct {
 	// Nameserver is host:port of the authoritative server.
 	// +required

@@ -55,6 +55,7 @@ const (
 //
 // +kubebuilder:validation:MaxLength=2048
 // +kubebuilder:validation:XValidation:rule="isURL(self)",message="must be an absolute URL"
+// +kubebuilder:validation:XValidation:rule="!isURL(self) || url(self).getHostname() != ''",message="must name a host"
 // +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.matches('^http://(localhost|127\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+|\\\\[::1\\\\])(:[0-9]+)?(/.*)?$')",message="must use https (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])"
 type ResellerURL string
 
@@ -372,7 +373,9 @@ type Limits struct {
 	// (as strings) this issuer may order.
 	// +optional
 	// +listType=set
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=128
 	AllowedProducts []string `json:"allowedProducts,omitempty"`
 }

@@ -1,0 +1,73 @@
+// Command demo brings up the local stack (etcd, kube-apiserver, cert-manager,
+// reseller-issuer and the reseller sandbox), issues certificates through the
+// simulated resellers, prints what it got, and tears everything down (KEEP=1
+// keeps the stack up until Ctrl-C).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/go-logr/logr"
+
+	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv("KEEP") == "1"); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, keep bool) error {
+	ctrllog.SetLogger(logr.Discard())
+	dir, err := os.MkdirTemp("", "reseller-demo-")
+	if err != nil {
+		return err
+	}
+	say := func(format string, args ...any) { fmt.Printf("==> "+format+"\n", args...) }
+	say("logs and kubeconfig in %s", dir)
+	stack, err := framework.StartStack(ctx, framework.StackOptions{Dir: dir, Accounts: demoAccounts, Progress: say})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		say("tearing the stack down")
+		if err := stack.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "demo: stopping:", err)
+		}
+	}()
+
+	d := &demo{stack: stack, say: say}
+	rows, err := d.issue(ctx)
+	if err != nil {
+		return fmt.Errorf("%w (component logs: %s)", err, dir)
+	}
+	fmt.Println()
+	printTable(os.Stdout, rows)
+	stats, err := stack.SandboxStats(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Println()
+	for account, st := range stats.SSLCI {
+		fmt.Printf("sandbox SSLCI account %-8s verification orders %d, finalizes (paid) %d\n", account, st.VerificationOrders, st.Finalizes)
+	}
+	fmt.Println()
+	kubectl := filepath.Join(os.Getenv(framework.AssetsEnv), "kubectl")
+	fmt.Printf("Point kubectl at the stack:\n  export KUBECONFIG=%s\n  %s get resellerissuers,resellerclusterissuers,certificates,certificaterequests -A\n", stack.Control.KubeconfigPath, kubectl)
+	if keep {
+		say("KEEP=1: the stack stays up; press Ctrl-C to tear it down")
+		<-ctx.Done()
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
+)
+
+// demoAccounts are the sandbox's reseller accounts.
+var demoAccounts = map[string]string{"shop": "demo-token-shop", "platform": "demo-token-platform"}
+
+type demo struct {
+	stack *framework.Stack
+	say   func(string, ...any)
+}
+
+// row is one line of the result table.
+type row struct {
+	resource, issuer, ready, names, notAfter, issuingCA string
+}
+
+// target is a TLS Secret the demo waits for.
+type target struct {
+	resource, issuer, namespace, secret string
+}
+
+func (d *demo) issue(ctx context.Context) ([]row, error) {
+	c := d.stack.Control.Client
+	const ns = "demo"
+	objs := []client.Object{
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}},
+		secret(ns, "sslci-token", demoAccounts["shop"]),
+		&v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sslci"}, Spec: d.sslci("sslci-token")},
+		secret(framework.ClusterResourceNamespace, "sslci-token", demoAccounts["platform"]),
+		&v1alpha1.ResellerClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "sslci"}, Spec: d.sslci("sslci-token")},
+		&cmapi.Certificate{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "shop"},
+			Spec: cmapi.CertificateSpec{
+				SecretName: "shop-tls",
+				DNSNames:   []string{"shop.example.com", "www.shop.example.com"},
+				IssuerRef:  cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: "sslci"},
+			},
+		},
+		ingress(ns, "portal", "portal.example.org", "portal-tls", "sslci"),
+	}
+	for _, o := range objs {
+		d.say("creating %T %s", o, client.ObjectKeyFromObject(o))
+		if err := c.Create(ctx, o); err != nil {
+			return nil, err
+		}
+	}
+	targets := []target{
+		{"Certificate demo/shop", "ResellerIssuer demo/sslci", ns, "shop-tls"},
+		{"Ingress demo/portal", "ResellerClusterIssuer sslci", ns, "portal-tls"},
+	}
+	var rows []row
+	for _, t := range targets {
+		r, err := d.wait(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func (d *demo) sslci(secretName string) v1alpha1.IssuerSpec {
+	return v1alpha1.IssuerSpec{SSLCI: &v1alpha1.SSLCI{
+		URL:            v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.SSLCIPath),
+		TokenSecretRef: v1alpha1.SecretKeySelector{Name: secretName, Key: "token"},
+	}}
+}
+
+// wait polls the TLS Secret of a target, printing progress, and describes it.
+func (d *demo) wait(ctx context.Context, t target) (row, error) {
+	c := d.stack.Control.Client
+	s := &corev1.Secret{}
+	err := framework.Eventually(ctx, 3*time.Minute, time.Second, func() (bool, error) {
+		err := c.Get(ctx, types.NamespacedName{Namespace: t.namespace, Name: t.secret}, s)
+		return err == nil && len(s.Data[corev1.TLSCertKey]) > 0, nil
+	}, func(elapsed time.Duration) {
+		d.say("waiting for %s (%s)", t.resource, elapsed.Round(time.Second))
+	})
+	if err != nil {
+		return row{}, fmt.Errorf("%s: %w", t.resource, err)
+	}
+	block, _ := pem.Decode(s.Data[corev1.TLSCertKey])
+	if block == nil {
+		return row{}, fmt.Errorf("%s: Secret holds no PEM certificate", t.resource)
+	}
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return row{}, err
+	}
+	ready := "False"
+	var certs cmapi.CertificateList
+	if err := c.List(ctx, &certs, client.InNamespace(t.namespace)); err != nil {
+		return row{}, err
+	}
+	for _, cert := range certs.Items {
+		if cert.Spec.SecretName != t.secret {
+			continue
+		}
+		for _, cond := range cert.Status.Conditions {
+			if cond.Type == cmapi.CertificateConditionReady {
+				ready = string(cond.Status)
+			}
+		}
+	}
+	d.say("%s: certificate issued", t.resource)
+	return row{t.resource, t.issuer, ready, strings.Join(leaf.DNSNames, ","), leaf.NotAfter.UTC().Format(time.DateOnly), leaf.Issuer.CommonName}, nil
+}
+
+func secret(ns, name, token string) *corev1.Secret {
+	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, StringData: map[string]string{"token": token}}
+}
+
+func ingress(ns, name, host, secretName, clusterIssuer string) *networkingv1.Ingress {
+	pathType := networkingv1.PathTypePrefix
+	return &networkingv1.Ingress{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Annotations: map[string]string{
+			"cert-manager.io/issuer":       clusterIssuer,
+			"cert-manager.io/issuer-kind":  "ResellerClusterIssuer",
+			"cert-manager.io/issuer-group": v1alpha1.GroupVersion.Group,
+		}},
+		Spec: networkingv1.IngressSpec{
+			TLS: []networkingv1.IngressTLS{{Hosts: []string{host}, SecretName: secretName}},
+			Rules: []networkingv1.IngressRule{{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+				Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: &pathType, Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: name, Port: networkingv1.ServiceBackendPort{Number: 80}}}}},
+			}}}},
+		},
+	}
+}
+
+func printTable(w io.Writer, rows []row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	_, _ = fmt.Fprintln(tw, "RESOURCE\tISSUER\tREADY\tNAMES\tNOT AFTER\tISSUING CA")
+	for _, r := range rows {
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.resource, r.issuer, r.ready, r.names, r.notAfter, r.issuingCA)
+	}
+	_ = tw.Flush()
+}
