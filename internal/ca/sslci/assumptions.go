@@ -77,4 +77,11 @@
 //  14. IDs (crt_id, order_id) are positive integers that fit in int64.
 //  15. Domain names are sent as given: ASCII/punycode, no lowercasing, no
 //     trailing dot handling beyond rejecting empty labels.
+//  16. Money. Verification orders (POST) are free; finalize is the paid
+//     call. The flow therefore guards only finalize with an intent, and
+//     deletes a verification order whose id it failed to save.
+//  17. Recovery. SSLCI has no download endpoint: a certificate bought by a
+//     finalize whose answer was lost (crash, dropped connection) shows up in
+//     GET /api but cannot be fetched. The flow never buys a second one: the
+//     request fails naming the crt_id, for a human to decide.
 package sslci
