@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -19,10 +20,13 @@ import (
 // The reseller accounts of the shared stack: one per test, so each test can
 // count exactly what it spent.
 var accounts = map[string]string{
-	"sslci-certificate": "tok-sslci-certificate",
-	"sslci-ingress":     "tok-sslci-ingress",
-	"sslci-csr":         "tok-sslci-csr",
+	"sslci-certificate": "canary-7f3a-sslci-certificate",
+	"sslci-ingress":     "canary-7f3a-sslci-ingress",
+	"sslci-csr":         "canary-7f3a-sslci-csr",
 }
+
+// wrongToken is a token no sandbox account has.
+const wrongToken = "canary-7f3a-wrong-token"
 
 var (
 	stackOnce sync.Once
@@ -59,6 +63,17 @@ func TestMain(m *testing.M) {
 	ctrllog.SetLogger(logr.Discard())
 	code := m.Run()
 	if stack != nil {
+		leaks, err := leakedSecrets(context.Background(), stack)
+		switch {
+		case err != nil:
+			fmt.Fprintln(os.Stderr, "e2e: checking for leaked credentials:", err)
+			code = 1
+		case len(leaks) > 0:
+			fmt.Fprintln(os.Stderr, "FAIL e2e: credentials leaked:\n  "+strings.Join(leaks, "\n  "))
+			code = 1
+		default:
+			fmt.Fprintf(os.Stderr, "e2e: no credential (%d canaries) in logs, Events, conditions, annotations or metrics\n", len(canaries()))
+		}
 		if err := stack.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the stack:", err)
 		}

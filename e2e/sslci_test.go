@@ -48,6 +48,10 @@ func TestSSLCICertificate(t *testing.T) {
 	verifyChain(t, s, secret.Data[corev1.TLSCertKey], names, publicKeyOfSecret(t, secret))
 	assert.Equal(t, 1, finalizes(t, s, "sslci-certificate"), "(d) exactly one finalize for one Certificate")
 	assert.Equal(t, "sslci", issuer.Status.Provider, "the Issuer shows its provider")
+
+	metrics, err := s.Metrics(ctx)
+	require.NoError(t, err)
+	assert.Regexp(t, `reseller_issuer_api_requests_total\{code="200",method="POST",provider="sslci"\} [1-9]`, metrics, "reseller calls are counted")
 }
 
 // (b) A ResellerClusterIssuer and an annotated Ingress get their TLS Secret.
@@ -129,7 +133,7 @@ func TestSSLCIWrongToken(t *testing.T) {
 	ctx := context.Background()
 	ns := "sslci-wrong-token"
 	createNamespace(t, s, ns)
-	createSecret(t, s, ns, "sslci-token", "not-a-valid-token")
+	createSecret(t, s, ns, "sslci-token", wrongToken)
 	before, err := s.SandboxStats(ctx)
 	require.NoError(t, err)
 
@@ -138,7 +142,7 @@ func TestSSLCIWrongToken(t *testing.T) {
 	cond := waitIssuerCondition(t, s, issuer, metav1.ConditionFalse)
 	assert.Contains(t, cond.Message, "SSLCI refused the token")
 	assert.Contains(t, cond.Message, "401")
-	assert.NotContains(t, cond.Message, "not-a-valid-token", "the token never appears in a condition")
+	assert.NotContains(t, cond.Message, wrongToken, "the token never appears in a condition")
 
 	cert := createCertificate(t, s, ns, "denied", cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: "sslci"}, "denied.example.com")
 	time.Sleep(10 * time.Second)

@@ -18,9 +18,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
@@ -66,11 +68,16 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 
+	metrics, err := ca.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
+	resellers := &signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout, Metrics: metrics, Log: logger.WithName("reseller")}
 	s := &signer.Signer{
 		Client:                   mgr.GetClient(),
 		APIReader:                mgr.GetAPIReader(),
 		ClusterResourceNamespace: o.clusterResourceNamespace,
-		Build:                    (&signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout}).Build,
+		Build:                    resellers.Build,
 		Now:                      time.Now,
 	}
 	if err := (&controllers.CombinedController{

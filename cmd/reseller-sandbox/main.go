@@ -73,6 +73,7 @@ func parseOptions(args []string) (*options, error) {
 	fs := flag.NewFlagSet("reseller-sandbox", flag.ContinueOnError)
 	fs.StringVar(&o.listen, "listen", defaultListen, "address to serve plain HTTP on")
 	fs.Var(o.accounts, "account", "API account as name=token (repeatable; default "+defaultAccount+"="+defaultToken+")")
+	accountsFile := fs.String("accounts-file", "", "file of name=token lines, one account each (keeps tokens out of the process list)")
 	fs.StringVar(&o.http01Address, "http01-address", "", "host:port to fetch HTTP verification files from, with the domain as Host (default: the domain, port 80)")
 	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
 	if err := fs.Parse(args); err != nil {
@@ -80,6 +81,20 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *accountsFile != "" {
+		data, err := os.ReadFile(*accountsFile)
+		if err != nil {
+			return nil, fmt.Errorf("--accounts-file: %w", err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if err := o.accounts.Set(line); err != nil {
+				return nil, fmt.Errorf("--accounts-file line %d: %w", i+1, err)
+			}
+		}
 	}
 	if len(o.accounts) == 0 {
 		o.accounts[defaultToken] = defaultAccount

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -32,6 +34,8 @@ type Stack struct {
 	Sandbox     *Process
 	// SandboxURL is the sandbox's base URL, e.g. http://127.0.0.1:PORT.
 	SandboxURL string
+	// MetricsURL is reseller-issuer's Prometheus endpoint.
+	MetricsURL string
 }
 
 // StackOptions configures StartStack.
@@ -97,15 +101,22 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 	}
 
 	say("starting the reseller sandbox on 127.0.0.1:%d", sandboxPort)
-	args := []string{"--listen", "127.0.0.1:" + strconv.Itoa(sandboxPort), "--http01-address", "127.0.0.1:" + strconv.Itoa(http01Port)}
+	// Tokens go through a file: a command line is visible to everyone and logged.
+	var accounts strings.Builder
 	for name, token := range o.Accounts {
-		args = append(args, "--account", name+"="+token)
+		fmt.Fprintf(&accounts, "%s=%s\n", name, token)
 	}
-	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"), args...)
+	accountsFile := filepath.Join(s.Dir, "sandbox-accounts")
+	if err := os.WriteFile(accountsFile, []byte(accounts.String()), 0o600); err != nil {
+		return err
+	}
+	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"),
+		"--listen", "127.0.0.1:"+strconv.Itoa(sandboxPort), "--http01-address", "127.0.0.1:"+strconv.Itoa(http01Port), "--accounts-file", accountsFile)
 	if err != nil {
 		return err
 	}
 	s.SandboxURL = "http://127.0.0.1:" + strconv.Itoa(sandboxPort)
+	s.MetricsURL = "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics"
 
 	say("starting reseller-issuer (responder on 127.0.0.1:%d)", http01Port)
 	s.Issuer, err = StartProcess(ctx, "reseller-issuer", filepath.Join(s.Dir, "reseller-issuer.log"), filepath.Join(bin, "reseller-issuer"),
@@ -160,8 +171,18 @@ func (s *Stack) SandboxRoots(ctx context.Context) (*x509.CertPool, error) {
 	return pool, nil
 }
 
+// Metrics returns reseller-issuer's metrics in the Prometheus text format.
+func (s *Stack) Metrics(ctx context.Context) (string, error) {
+	body, err := fetch(ctx, s.MetricsURL)
+	return string(body), err
+}
+
 func (s *Stack) get(ctx context.Context, path string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.SandboxURL+path, nil)
+	return fetch(ctx, s.SandboxURL+path)
+}
+
+func fetch(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +192,7 @@ func (s *Stack) get(ctx context.Context, path string) ([]byte, error) {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-logr/logr"
+
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
@@ -26,18 +28,21 @@ type ProviderBuilder func(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, e
 type Resellers struct {
 	Presenter ca.Presenter
 	Now       func() time.Time
-	Timeout   time.Duration
+	// Timeout bounds each call to a reseller.
+	Timeout time.Duration
+	// Metrics instruments every call; Log gets a debug line per call.
+	Metrics *ca.Metrics
+	Log     logr.Logger
 }
 
 // Build is a ProviderBuilder.
 func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error) {
 	switch {
 	case spec.SSLCI != nil:
-		c, err := sslci.New(string(spec.SSLCI.URL), string(secret))
+		c, err := sslci.New(string(spec.SSLCI.URL), string(secret), sslci.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLCI, r.Timeout, r.Log)))
 		if err != nil {
 			return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
 		}
-		c.HTTPClient.Timeout = r.Timeout
 		method := spec.SSLCI.Method
 		if method == "" {
 			method = sslci.MethodHTTP
