@@ -125,7 +125,7 @@ func waitSecret(t *testing.T, s *framework.Stack, ns, name string) *corev1.Secre
 // verifyChain checks a PEM chain against the sandbox root: it verifies, the
 // leaf names are exactly names, and its public key is the one of keyPEM (or
 // of the CSR when keyPEM is nil).
-func verifyChain(t *testing.T, s *framework.Stack, chainPEM []byte, names []string, publicKeyDER []byte) *x509.Certificate {
+func verifyChain(t *testing.T, s *framework.Stack, chainPEM []byte, names []string, publicKeyDER []byte) {
 	t.Helper()
 	var certs []*x509.Certificate
 	rest := chainPEM
@@ -150,7 +150,6 @@ func verifyChain(t *testing.T, s *framework.Stack, chainPEM []byte, names []stri
 	require.NoError(t, err, "the chain must verify against the sandbox root")
 	assert.Equal(t, slices.Sorted(slices.Values(names)), slices.Sorted(slices.Values(certs[0].DNSNames)))
 	assert.True(t, bytes.Equal(publicKeyDER, certs[0].RawSubjectPublicKeyInfo), "the leaf must carry the requester's key")
-	return certs[0]
 }
 
 // publicKeyOfSecret returns the SubjectPublicKeyInfo of the Secret's tls.key.

@@ -23,6 +23,7 @@ var accounts = map[string]string{
 	"sslci-certificate": "canary-7f3a-sslci-certificate",
 	"sslci-ingress":     "canary-7f3a-sslci-ingress",
 	"sslci-csr":         "canary-7f3a-sslci-csr",
+	"chaos-sslci":       "canary-7f3a-chaos-sslci",
 }
 
 // wrongToken is a token no sandbox account has.
@@ -31,7 +32,7 @@ const wrongToken = "canary-7f3a-wrong-token"
 var (
 	stackOnce sync.Once
 	stack     *framework.Stack
-	stackErr  error
+	errStack  error
 )
 
 // sharedStack starts the full stack once for all tests of the package.
@@ -40,17 +41,17 @@ func sharedStack(t *testing.T) *framework.Stack {
 	stackOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "reseller-e2e-")
 		if err != nil {
-			stackErr = err
+			errStack = err
 			return
 		}
 		fmt.Fprintf(os.Stderr, "e2e: logs of every component in %s\n", dir)
-		stack, stackErr = framework.StartStack(context.Background(), framework.StackOptions{
+		stack, errStack = framework.StartStack(context.Background(), framework.StackOptions{
 			Dir:      dir,
 			Accounts: accounts,
 			Progress: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...) },
 		})
 	})
-	require.NoError(t, stackErr)
+	require.NoError(t, errStack)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs of every component are in %s", stack.Dir)

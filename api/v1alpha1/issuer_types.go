@@ -117,7 +117,3 @@ func SpecOf(issuer client.Object) (*IssuerSpec, bool) {
 	}
 	return nil, false
 }
-
-func init() {
-	SchemeBuilder.Register(&ResellerIssuer{}, &ResellerIssuerList{}, &ResellerClusterIssuer{}, &ResellerClusterIssuerList{})
-}

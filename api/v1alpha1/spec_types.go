@@ -50,13 +50,15 @@ const (
 	ProviderCyberSSL  = "cyberssl"
 )
 
-// ResellerURL is the base URL of a reseller API: https, or plain http only for
-// a loopback host (the local sandbox).
-//
+// The markers of ResellerURL stay out of its doc comment: gofmt reformats doc
+// comments and would turn the CEL empty string '' into a typographic quote.
 // +kubebuilder:validation:MaxLength=2048
 // +kubebuilder:validation:XValidation:rule="isURL(self)",message="must be an absolute URL"
 // +kubebuilder:validation:XValidation:rule="!isURL(self) || url(self).getHostname() != ''",message="must name a host"
 // +kubebuilder:validation:XValidation:rule="self.startsWith('https://') || self.matches('^http://(localhost|127\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+|\\\\[::1\\\\])(:[0-9]+)?(/.*)?$')",message="must use https (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])"
+
+// ResellerURL is the base URL of a reseller API: https, or plain http only for
+// a loopback host (the local sandbox).
 type ResellerURL string
 
 // SecretKeySelector names one key of a Secret. For a ResellerIssuer the
@@ -137,7 +139,7 @@ type SSLMarket struct {
 	// +required
 	Owner SSLMarketOwner `json:"owner"`
 
-	// Auth is the authorising contact.
+	// Auth is the authorizing contact.
 	// +required
 	Auth SSLMarketContact `json:"auth"`
 
@@ -305,7 +307,7 @@ type CyberSSLContact struct {
 	Email Email `json:"email"`
 }
 
-// CyberSSLOrganization is the organisation of an OV certificate.
+// CyberSSLOrganization is the organization of an OV certificate.
 type CyberSSLOrganization struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1

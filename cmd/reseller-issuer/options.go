@@ -16,6 +16,9 @@ type options struct {
 	http01SelfURL            string
 	leaderElect              bool
 	leaderElectionNamespace  string
+	leaseDuration            time.Duration
+	renewDeadline            time.Duration
+	retryPeriod              time.Duration
 	clusterResourceNamespace string
 	concurrency              int
 	maxRetryDuration         time.Duration
@@ -33,6 +36,9 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.http01SelfURL, "http01-self-url", "", "URL at which this process reaches its own responder for self-checks (default http://127.0.0.1:<http01 port>).")
 	fs.BoolVar(&o.leaderElect, "leader-elect", true, "Elect a leader so only one replica signs at a time.")
 	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease (default: --cluster-resource-namespace).")
+	fs.DurationVar(&o.leaseDuration, "leader-election-lease-duration", 15*time.Second, "How long a non-leader waits before taking over a Lease whose holder stopped renewing.")
+	fs.DurationVar(&o.renewDeadline, "leader-election-renew-deadline", 10*time.Second, "How long the leader retries renewing before it gives up leadership.")
+	fs.DurationVar(&o.retryPeriod, "leader-election-retry-period", 2*time.Second, "How often leader election is retried.")
 	fs.StringVar(&o.clusterResourceNamespace, "cluster-resource-namespace", "reseller-issuer", "Namespace holding the Secrets of ResellerClusterIssuers.")
 	fs.IntVar(&o.concurrency, "max-concurrent-requests", 8, "CertificateRequests and CSRs worked on at once.")
 	fs.DurationVar(&o.maxRetryDuration, "max-retry-duration", 24*time.Hour, "How long a request without any order may fail before it is marked Failed.")

@@ -50,7 +50,12 @@ func run(ctx context.Context, o *options) error {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "reseller-issuer.reseller-issuer.dev",
 		LeaderElectionNamespace: o.leaderElectionNamespace,
-		Controller:              config.Controller{MaxConcurrentReconciles: o.concurrency},
+		LeaseDuration:           &o.leaseDuration,
+		RenewDeadline:           &o.renewDeadline,
+		RetryPeriod:             &o.retryPeriod,
+		// A clean shutdown hands the Lease over at once.
+		LeaderElectionReleaseOnCancel: true,
+		Controller:                    config.Controller{MaxConcurrentReconciles: o.concurrency},
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)

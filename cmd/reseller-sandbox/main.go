@@ -42,6 +42,7 @@ type options struct {
 	accounts      accountsFlag
 	http01Address string
 	validity      time.Duration
+	issueDelay    time.Duration
 }
 
 // accountsFlag collects repeated --account name=token flags as token -> name.
@@ -76,6 +77,7 @@ func parseOptions(args []string) (*options, error) {
 	accountsFile := fs.String("accounts-file", "", "file of name=token lines, one account each (keeps tokens out of the process list)")
 	fs.StringVar(&o.http01Address, "http01-address", "", "host:port to fetch HTTP verification files from, with the domain as Host (default: the domain, port 80)")
 	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
+	fs.DurationVar(&o.issueDelay, "issue-delay", 2*time.Second, "time SSLmarket and CyberSSL orders take to issue once validated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -119,6 +121,7 @@ func run() error {
 		Accounts:      o.accounts,
 		HTTP01Address: o.http01Address,
 		Validity:      o.validity,
+		IssueDelay:    o.issueDelay,
 		Logger:        log,
 	})
 	if err != nil {
@@ -128,7 +131,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	ln, err := net.Listen("tcp", o.listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.listen)
 	if err != nil {
 		return err
 	}

@@ -126,6 +126,12 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(metricsPort),
 		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(probePort),
 		"--zap-log-level", "debug",
+		// A short reseller timeout keeps the wait on an unanswered paid call short.
+		"--reseller-timeout", "5s",
+		// Short leases: a killed leader's successor takes over in seconds.
+		"--leader-election-lease-duration", "3s",
+		"--leader-election-renew-deadline", "2s",
+		"--leader-election-retry-period", "500ms",
 	)
 	if err != nil {
 		return err

@@ -21,16 +21,17 @@ import (
 	"time"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslci"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
 )
 
 // Mount paths of the simulated APIs and of the sandbox's own endpoints.
 const (
-	SSLCIPath  = "/sslci/api"
-	CAPath     = "/sandbox/ca.pem"
-	StatsPath  = "/sandbox/stats"
-	HealthPath = "/healthz"
-	// Reserved for the APIs to come.
+	SSLCIPath     = "/sslci/api"
+	CAPath        = "/sandbox/ca.pem"
+	StatsPath     = "/sandbox/stats"
+	HealthPath    = "/healthz"
 	SSLmarketPath = "/sslmarket/api"
 	CyberSSLPath  = "/cyberssl/v1"
 )
@@ -44,6 +45,9 @@ type Config struct {
 	HTTP01Address string
 	// Validity of issued certificates; zero means 90 days.
 	Validity time.Duration
+	// IssueDelay is how long SSLmarket and CyberSSL orders take to issue
+	// once validated.
+	IssueDelay time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives state changes (never tokens); nil discards them.
@@ -52,13 +56,17 @@ type Config struct {
 
 // Sandbox holds the authority and the simulated APIs.
 type Sandbox struct {
-	ca    *authority.Authority
-	sslci *sslci.Server
+	ca        *authority.Authority
+	sslci     *sslci.Server
+	sslmarket *sslmarket.Server
+	cyberssl  *cyberssl.Server
 }
 
 // Stats is the body of GET /sandbox/stats: per API, per account name.
 type Stats struct {
-	SSLCI map[string]sslci.AccountStats `json:"sslci"`
+	SSLCI     map[string]sslci.AccountStats     `json:"sslci"`
+	SSLmarket map[string]sslmarket.AccountStats `json:"sslmarket"`
+	CyberSSL  map[string]cyberssl.AccountStats  `json:"cyberssl"`
 }
 
 // New creates the authority and the simulated APIs.
@@ -88,6 +96,24 @@ func New(cfg Config) (*Sandbox, error) {
 			Validity:      cfg.Validity,
 			Logger:        cfg.Logger,
 		}),
+		sslmarket: sslmarket.New(sslmarket.Config{
+			Accounts:      cfg.Accounts,
+			Authority:     ca,
+			HTTP01Address: cfg.HTTP01Address,
+			IssueDelay:    cfg.IssueDelay,
+			Now:           cfg.Now,
+			Validity:      cfg.Validity,
+			Logger:        cfg.Logger,
+		}),
+		cyberssl: cyberssl.New(cyberssl.Config{
+			Accounts:      cfg.Accounts,
+			Authority:     ca,
+			HTTP01Address: cfg.HTTP01Address,
+			IssueDelay:    cfg.IssueDelay,
+			Now:           cfg.Now,
+			Validity:      cfg.Validity,
+			Logger:        cfg.Logger,
+		}),
 	}, nil
 }
 
@@ -99,14 +125,15 @@ func (s *Sandbox) SSLCI() *sslci.Server { return s.sslci }
 
 // Stats returns the activity of every account of every API.
 func (s *Sandbox) Stats() Stats {
-	return Stats{SSLCI: s.sslci.Stats()}
+	return Stats{SSLCI: s.sslci.Stats(), SSLmarket: s.sslmarket.Stats(), CyberSSL: s.cyberssl.Stats()}
 }
 
 // Handler returns the HTTP handler serving every route of the sandbox.
 func (s *Sandbox) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(SSLCIPath, s.sslci)
-	// Later: mux.Handle(SSLmarketPath+"/", ...), mux.Handle(CyberSSLPath+"/", ...).
+	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, s.sslmarket))
+	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, s.cyberssl))
 	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(s.ca.RootPEM())

@@ -19,14 +19,20 @@ func TestHandler(t *testing.T) {
 	ts := httptest.NewServer(sb.Handler())
 	t.Cleanup(ts.Close)
 
-	get := func(t *testing.T, path string) (*http.Response, string) {
+	// get returns the status and headers of the answer, not the
+	// *http.Response: its body is read and closed here.
+	type answer struct {
+		StatusCode int
+		Header     http.Header
+	}
+	get := func(t *testing.T, path string) (answer, string) {
 		t.Helper()
 		resp, err := http.Get(ts.URL + path)
 		require.NoError(t, err)
 		defer func() { _ = resp.Body.Close() }()
 		raw, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
-		return resp, string(raw)
+		return answer{StatusCode: resp.StatusCode, Header: resp.Header}, string(raw)
 	}
 
 	t.Run("healthz", func(t *testing.T) {
@@ -61,7 +67,13 @@ func TestHandler(t *testing.T) {
 		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 		assert.JSONEq(t, `{"sslci":{
 			"a":{"verificationOrders":0,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":0},
-			"b":{"verificationOrders":1,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":1}}}`, body)
+			"b":{"verificationOrders":1,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":1}},
+		"sslmarket":{
+			"a":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0},
+			"b":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0}},
+		"cyberssl":{
+			"a":{"orders":0,"reissues":0,"activated":0,"pending":0},
+			"b":{"orders":0,"reissues":0,"activated":0,"pending":0}}}`, body)
 		var st Stats
 		require.NoError(t, json.Unmarshal([]byte(body), &st))
 		assert.Equal(t, sb.Stats(), st)

@@ -20,12 +20,19 @@ import (
 )
 
 func main() {
+	os.Exit(demoMain())
+}
+
+// demoMain runs the demo and returns the exit code, so that its deferred
+// calls run before main exits.
+func demoMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Getenv("KEEP") == "1"); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func run(ctx context.Context, keep bool) error {

@@ -477,13 +477,13 @@ func assertNoToken(t *testing.T, err error, token string) {
 		for _, f := range forms {
 			assert.NotContains(t, e.Error(), f, "error %T leaks the token", e)
 		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			if w := u.Unwrap(); w != nil {
-				queue = append(queue, w)
-			}
-		case interface{ Unwrap() []error }:
-			queue = append(queue, u.Unwrap()...)
+		// e has at most one of the two Unwrap methods. When it wraps no single
+		// error, errors.As has nothing to unwrap and can only match e itself.
+		var multi interface{ Unwrap() []error }
+		if w := errors.Unwrap(e); w != nil {
+			queue = append(queue, w)
+		} else if errors.As(e, &multi) {
+			queue = append(queue, multi.Unwrap()...)
 		}
 	}
 }
@@ -507,11 +507,11 @@ func TestTokenNeverInErrors(t *testing.T) {
 	t.Run("server echoes the token", func(t *testing.T) {
 		echo := map[string]http.HandlerFunc{
 			"json 401": func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(401)
+				w.WriteHeader(http.StatusUnauthorized)
 				fmt.Fprintf(w, `{"status":false,"message":"invalid token %s (%s)"}`, secretToken, url.QueryEscape(secretToken))
 			},
 			"html 502": func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(502)
+				w.WriteHeader(http.StatusBadGateway)
 				fmt.Fprintf(w, "<p>%s %s</p>", r.URL.RawQuery, secretToken)
 			},
 			"2xx status false": func(w http.ResponseWriter, r *http.Request) {

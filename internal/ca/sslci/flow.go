@@ -87,16 +87,30 @@ func (f *Flow) verify(ctx context.Context, name string, st *ca.State, j ca.Journ
 	id, _ := strconv.ParseInt(ns.OrderID, 10, 64)
 	if _, err := f.Client.ConfirmVerification(ctx, name, id, f.Method); err != nil {
 		if IsBadRequest(err) {
-			// The reseller could not see the challenge yet: keep waiting.
-			msg := fmt.Sprintf("%s: SSLCI has not verified it yet: %s", name, apiMessage(err))
-			ns.LastError = msg
-			return false, msg, nil
+			return f.notVerified(ctx, ns, id, err, st, j)
 		}
 		return false, "", classify(fmt.Errorf("confirming %s: %w", name, err))
 	}
 	ns.Verified, ns.Challenge, ns.LastError = true, nil, ""
 	st.Progress = f.Now()
 	return true, "", j.Save(ctx, st)
+}
+
+// notVerified handles a refused confirmation. Either the reseller could not
+// see the challenge yet (keep waiting), or the verification order is gone
+// (confirmed by a worker that crashed before saving it, or expired): then a
+// new, free verification order is requested.
+func (f *Flow) notVerified(ctx context.Context, ns *ca.NameState, id int64, cause error, st *ca.State, j ca.Journal) (bool, string, error) {
+	list, err := f.Client.List(ctx)
+	if err != nil {
+		return false, "", classify(fmt.Errorf("listing pending orders: %w", err))
+	}
+	if !slices.ContainsFunc(list.PendingOrders, func(o PendingOrder) bool { return o.OrderID == id }) {
+		ns.OrderID, ns.Challenge, ns.LastError = "", nil, ""
+		return false, ns.Name + ": verification order is gone, requesting a new one", j.Save(ctx, st)
+	}
+	ns.LastError = fmt.Sprintf("%s: SSLCI has not verified it yet: %s", ns.Name, apiMessage(cause))
+	return false, ns.LastError, nil
 }
 
 // finalize buys the certificate exactly once.
@@ -120,6 +134,9 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 	if err := j.Save(ctx, st); err != nil {
 		return nil, err
 	}
+	// From here until the outcome is saved, a shutdown must not abandon the
+	// paid call halfway: the work is bounded by the client's timeout instead.
+	ctx = context.WithoutCancel(ctx)
 	resp, err := f.Client.Finalize(ctx, req.DNSNames, req.CSR)
 	if err != nil {
 		if IsBadRequest(err) {

@@ -203,3 +203,26 @@ func TestFlowCrashAfterFinalizeNeverBuysTwice(t *testing.T) {
 	assert.Contains(t, err.Error(), "not buying a second one")
 	assert.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes, "no second paid finalize")
 }
+
+func TestFlowCrashAfterConfirmRequestsANewVerification(t *testing.T) {
+	f := newFixture(t)
+	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
+	crash := errors.New("killed")
+	// The reseller confirmed the name; the process died before saving that.
+	f.journal.fail = func(st *ca.State) error {
+		if st.Name("a.example.com").Verified {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.drive(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail = nil
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err, "the consumed verification order is replaced by a new one")
+	assert.NotEmpty(t, res.ChainPEM)
+	stats := f.sb.Stats().SSLCI["acme"]
+	assert.Equal(t, 2, stats.VerificationOrders)
+	assert.Equal(t, 1, stats.Finalizes)
+}

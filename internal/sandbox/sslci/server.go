@@ -208,7 +208,7 @@ func errorf(status int, format string, args ...any) *apiError {
 // ServeHTTP serves GET, POST, PUT and DELETE on the API URL.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isAPIPath(r.URL.Path) {
-		writeJSON(w, http.StatusNotFound, api.ErrorResponse{Message: "not found"})
+		s.writeJSON(w, http.StatusNotFound, api.ErrorResponse{Message: "not found"})
 		return
 	}
 	var (
@@ -229,10 +229,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		aerr = errorf(http.StatusMethodNotAllowed, "method %s not allowed", r.Method)
 	}
 	if aerr != nil {
-		writeJSON(w, aerr.status, api.ErrorResponse{Message: aerr.message})
+		s.writeJSON(w, aerr.status, api.ErrorResponse{Message: aerr.message})
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	s.writeJSON(w, http.StatusOK, resp)
 }
 
 // isAPIPath accepts the mount path however the handler was mounted: "" or
@@ -611,7 +611,7 @@ func (s *Server) delete(r *http.Request) (any, *apiError) {
 			return nil, errorf(http.StatusForbidden, "order %d does not belong to you", req.ID)
 		}
 		delete(s.orders, req.ID)
-		msg = fmt.Sprintf("order %d cancelled", req.ID)
+		msg = fmt.Sprintf("order %d canceled", req.ID)
 	}
 	s.log.Info("sslci record deleted", "account", name, "type", req.Type, "id", req.ID)
 	return api.DeleteResponse{Status: true, Message: msg}, nil
@@ -713,11 +713,14 @@ func validateDomain(d string) error {
 	return nil
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		// The status is already sent: all that is left is to say so.
+		s.log.Warn("sslci response not written", "status", status, "error", err.Error())
+	}
 }
 
 // randomString returns 32 random bytes, base64url encoded (43 characters).

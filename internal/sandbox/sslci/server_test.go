@@ -635,7 +635,7 @@ func TestDelete(t *testing.T) {
 		req     api.DeleteRequest
 		message string
 	}{
-		{req: api.DeleteRequest{Token: tokenAlice, Type: api.DeleteOrder, ID: 2}, message: "order 2 cancelled"},
+		{req: api.DeleteRequest{Token: tokenAlice, Type: api.DeleteOrder, ID: 2}, message: "order 2 canceled"},
 		{req: api.DeleteRequest{Token: tokenAlice, Type: api.DeleteSSL, ID: 1}, message: "certificate 1 deleted"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,37 @@
+package sslmarket
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// Products lists the products available through the API (GET
+// /product/list).
+func (c *Client) Products(ctx context.Context) ([]Product, error) {
+	var out ProductList
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: []string{"product", "list"}}, &out); err != nil {
+		return nil, err
+	}
+	return out.Products, nil
+}
+
+// FindProduct returns the product with code in products (case-insensitive),
+// or false.
+func FindProduct(products []Product, code string) (Product, bool) {
+	for _, p := range products {
+		if strings.EqualFold(p.ProductCode, code) {
+			return p, true
+		}
+	}
+	return Product{}, false
+}
+
+// IsSSL reports a server (TLS) certificate product.
+func (p Product) IsSSL() bool { return p.ProductType == ProductTypeSSL }
+
+// AllowsSANs reports whether n additional names (dns_names, not counting
+// domain) are within the product's min_san_values..max_san_values.
+func (p Product) AllowsSANs(n int) bool {
+	return int64(n) >= int64(p.MinSANValues) && int64(n) <= int64(p.MaxSANValues)
+}

@@ -1,0 +1,124 @@
+package sslmarket
+
+import (
+	"bytes"
+	"net/http"
+
+	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+)
+
+// reissue answers POST /certificate/order_id/{id}/reissue {csr}.
+func (s *Server) reissue(c call) (response, *apiError) {
+	var req api.ReissueRequest
+	if aerr := decodeBody(c.r, &req); aerr != nil {
+		return response{}, aerr
+	}
+	if req.CSR == "" {
+		return response{}, missing("csr")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	if o.state != api.StatePublished {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d cannot be reissued in state %s", o.id, o.state)
+	}
+	if !s.now().Before(o.leaf.NotAfter) {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "the certificate of order %d has expired", o.id)
+	}
+	if aerr := checkCSR("csr", req.CSR, o.names()); aerr != nil {
+		return response{}, aerr
+	}
+	o.state = api.StateReissue
+	o.reissueCSR = req.CSR
+	o.reissueAt = s.now()
+	s.accounts[c.account].Reissues++
+	s.log.Info("sslmarket reissue requested", "account", c.account, "orderID", o.id)
+	return emptyResponse(http.StatusAccepted), nil
+}
+
+// cancelReissue answers PUT /certificate/order_id/{id}/cancel-reissue.
+func (s *Server) cancelReissue(c call) (response, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	if o.state != api.StateReissue {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d has no running reissue (state %s)", o.id, o.state)
+	}
+	o.state = api.StatePublished
+	o.reissueCSR = ""
+	s.log.Info("sslmarket reissue canceled", "account", c.account, "orderID", o.id)
+	return emptyResponse(http.StatusAccepted), nil
+}
+
+// resend answers PUT /certificate/order_id/{id}/resend: there is no e-mail
+// to send in the sandbox, but the call is checked as the API would.
+func (s *Server) resend(c call) (response, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	if o.state != api.StateNew && o.state != api.StateProcessing {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d is not waiting for validation (state %s)", o.id, o.state)
+	}
+	if o.method != api.DVAuthEmail {
+		return response{}, invalid("dv_auth_method", "order %d uses %s validation, there is no e-mail to resend", o.id, o.method)
+	}
+	return emptyResponse(http.StatusAccepted), nil
+}
+
+// revoke answers PUT /certificate/order_id/{id}/revoke. The document allows
+// revocation for client certificate products only, which the sandbox does
+// not sell.
+func (s *Server) revoke(c call) (response, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	return response{}, errorf(http.StatusBadRequest, ErrTypeNotSupported,
+		"revocation is available for DigiCert Client Premium Class 1 and Class 2 only, order %d is %s", o.id, o.product.ProductCode)
+}
+
+// download answers GET /certificate/order_id/{id}/format/{format}. The
+// document gives text/plain for every format, P7B (binary DER) included.
+func (s *Server) download(c call) (response, *apiError) {
+	format := c.params[1]
+	switch format {
+	case api.FormatPEMServer, api.FormatPEMIntermediate, api.FormatP7B:
+	default:
+		return response{}, invalid("format", "must be %s, %s or %s, got %q", api.FormatPEMServer, api.FormatPEMIntermediate, api.FormatP7B, format)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	if o.leaf == nil {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "the certificate of order %d is not issued yet (state %s)", o.id, o.state)
+	}
+	var body []byte
+	switch format {
+	case api.FormatPEMServer:
+		body = bytes.Clone(o.leafPEM)
+	case api.FormatPEMIntermediate:
+		body = append(bytes.Clone(o.leafPEM), s.ca.IntermediatePEM()...)
+	case api.FormatP7B:
+		var err error
+		body, err = certsOnlyPKCS7(o.leaf.Raw, s.ca.Intermediate().Raw, s.ca.Root().Raw)
+		if err != nil {
+			return response{}, errorf(http.StatusInternalServerError, ErrTypeInternal, "encoding PKCS#7: %v", err)
+		}
+	}
+	s.accounts[c.account].Downloads++
+	return response{status: http.StatusOK, raw: body, contentType: "text/plain"}, nil
+}

@@ -1,0 +1,199 @@
+package sslmarket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+)
+
+// Notes shown in sandbox_note for the methods the sandbox cannot complete.
+const (
+	noteDNS   = "DNS validation is not implemented by the sandbox yet: the order stays in processing"
+	noteEmail = "e-mail validation cannot be completed in the sandbox: the order stays in processing"
+)
+
+// advance moves the caller's order on, as a poll of the real API would see
+// it: new -> processing, FILE validation of the names not yet validated
+// (over the network, without the lock), and issuance once validated (or
+// reissue requested) IssueDelay ago.
+func (s *Server) advance(c call) *apiError {
+	s.mu.Lock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		s.mu.Unlock()
+		return aerr
+	}
+	if o.state == api.StateNew {
+		o.state = api.StateProcessing
+		s.log.Info("sslmarket order processing", "account", o.account, "orderID", o.id)
+	}
+	var pending []string
+	gen, content := o.dcvGen, o.content
+	if o.state == api.StateProcessing && o.validated.IsZero() {
+		switch o.method {
+		case api.DVAuthFile:
+			for _, n := range o.names() {
+				if !o.passed[n] {
+					pending = append(pending, n)
+				}
+			}
+		case api.DVAuthDNS:
+			// Not implemented yet: a DNS query to a configurable server
+			// for a TXT record at the name holding dv_auth_content.
+			o.note = noteDNS
+		default:
+			o.note = noteEmail
+		}
+	}
+	s.mu.Unlock()
+
+	var failures map[string]error
+	if len(pending) > 0 {
+		failures = s.checkFiles(c.r.Context(), pending, content)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(pending) > 0 && o.dcvGen == gen && o.state == api.StateProcessing {
+		var notes []string
+		for _, n := range pending {
+			if err := failures[n]; err != nil {
+				notes = append(notes, err.Error())
+				continue
+			}
+			if !o.passed[n] {
+				o.passed[n] = true
+				s.log.Info("sslmarket name validated", "account", o.account, "orderID", o.id, "name", n)
+			}
+		}
+		o.note = strings.Join(notes, "; ")
+		if len(notes) == 0 && o.validated.IsZero() {
+			o.validated = s.now()
+		}
+	}
+	return s.issue(o)
+}
+
+// issue signs the order's certificate when it is due. Call with s.mu held.
+func (s *Server) issue(o *order) *apiError {
+	now := s.now()
+	switch {
+	case o.state == api.StateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.issueDelay)):
+		if s.ca == nil {
+			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
+		}
+		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.csr), o.names(), s.validity)
+		if err != nil {
+			return s.signFailed(o, err)
+		}
+		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
+		o.state = api.StatePublished
+		o.note = ""
+		s.log.Info("sslmarket certificate issued", "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
+
+	case o.state == api.StateReissue && !now.Before(o.reissueAt.Add(s.issueDelay)):
+		if s.ca == nil {
+			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
+		}
+		// "The certificate issued after reissue has the same parameters and
+		// expiration date as the original."
+		validity := o.leaf.NotAfter.Sub(now)
+		if validity <= 0 {
+			o.state = api.StateExpired
+			return nil
+		}
+		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.reissueCSR), o.names(), validity)
+		if err != nil {
+			return s.signFailed(o, err)
+		}
+		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
+		o.csr, o.reissueCSR = o.reissueCSR, ""
+		o.state = api.StatePublished
+		s.log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
+	}
+	return nil
+}
+
+// signFailed rejects the order when the CSR is refused; any other failure
+// is a 500 and the order stays as it is.
+func (s *Server) signFailed(o *order, err error) *apiError {
+	if errors.Is(err, authority.ErrInvalidCSR) {
+		s.log.Info("sslmarket order rejected", "account", o.account, "orderID", o.id, "reason", err.Error())
+		o.state = api.StateRejected
+		o.note = "rejected: " + err.Error()
+		return nil
+	}
+	return errorf(http.StatusInternalServerError, ErrTypeInternal, "signing certificate: %v", err)
+}
+
+// checkFiles fetches the validation file for every name (at most 8 at a
+// time) and returns the failures by name.
+func (s *Server) checkFiles(ctx context.Context, names []string, content string) map[string]error {
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		failures = map[string]error{}
+		sem      = make(chan struct{}, maxParallel)
+	)
+	for _, n := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := s.checkFile(ctx, n, content); err != nil {
+				mu.Lock()
+				failures[n] = err
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return failures
+}
+
+// checkFile fetches http://<name>/.well-known/pki-validation/fileauth.txt
+// (from HTTP01Address if set) and compares its trimmed body with content.
+func (s *Server) checkFile(ctx context.Context, name, content string) error {
+	addr := s.http01Address
+	if addr == "" {
+		addr = name
+	}
+	shown := "http://" + name + api.DCVFilePath
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+api.DCVFilePath, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", shown, err)
+	}
+	req.Host = name
+	resp, err := s.client.Do(req)
+	if err != nil {
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) && ue.Unwrap() != nil {
+			err = ue.Unwrap() // drop the fetched URL, shown is clearer
+		}
+		return fmt.Errorf("fetching %s: %w", shown, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetching %s: unexpected status %s", shown, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFileBytes))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", shown, err)
+	}
+	if got := strings.TrimSpace(string(data)); got != content {
+		if len(got) > 128 {
+			got = got[:128] + "..."
+		}
+		return fmt.Errorf("%s serves %q, want dv_auth_content", shown, got)
+	}
+	return nil
+}

@@ -1,0 +1,424 @@
+// Package sslmarket simulates the SSLmarket REST API
+// (seeds/sslmarket-api.txt) for reseller-sandbox: orders whose domain
+// control validation is really checked over HTTP when they are polled, and
+// certificates really signed by the sandbox authority. Request and response
+// bodies are the client's wire types (internal/ca/sslmarket).
+//
+// The Server serves the API's endpoints relative to the API root; mount it
+// with http.StripPrefix("/sslmarket/api", srv), so that paths arrive as
+// "/product/list", "/order/certificate/{code}" and so on.
+//
+// Order life cycle (states as assumed by the client, see its assumptions):
+//
+//	POST /order/certificate/{code}  -> "new"
+//	first GET /order/order_id/{id}  -> "processing", DCV is checked
+//	every GET while "processing"    -> DCV checked again for the names not
+//	                                   yet validated; IssueDelay after the
+//	                                   last name passed, the CSR is signed
+//	                                   -> "published"
+//	POST .../reissue {csr}          -> "reissue"; IssueDelay later (on a
+//	                                   GET) the new CSR is signed with the
+//	                                   same expiry -> "published"
+//	PUT .../cancel-reissue          -> "published" (old certificate kept)
+//
+// DCV methods: FILE fetches
+// http://<HTTP01Address>/.well-known/pki-validation/fileauth.txt with
+// "Host: <name>" for the domain and every dns_name and compares the trimmed
+// body with dv_auth_content. DNS is not implemented yet and Email cannot be
+// completed: such orders stay "processing" forever, and the order details
+// say so in the extra field "sandbox_note" (also used for FILE failures).
+//
+// Where the document is silent the sandbox assumes, like the client:
+// errors are {"error": "<type>", "description": "..."} (types
+// missing_parameter, invalid_parameter, invalid_json, unauthorized,
+// not_found, method_not_allowed, invalid_state, not_supported,
+// internal_error); an unknown product, an unknown order and another
+// account's order are 404; a call the order's state does not allow is 409;
+// edit answers 200 and reissue/cancel-reissue/resend 202 with empty bodies;
+// times are UTC "2006-01-02 15:04:05" (dates "2006-01-02"). Reissue does
+// not validate the domains again. Revocation is documented for client
+// certificate products only, which the sandbox does not sell, so it always
+// answers 400 not_supported.
+//
+// Deviation from the document's example product list: the sandbox's
+// RapidSSL products accept up to 100 SANs (the document's example says 0)
+// so that multi-name certificates can be tested, and "rapidssl-wildcard-dv"
+// is served as an alias of the documented "rapidssl-rapidssl-wildcard-dv".
+package sslmarket
+
+import (
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+)
+
+const (
+	// DefaultValidity is the lifetime of issued certificates when
+	// Config.Validity is not set.
+	DefaultValidity = 90 * 24 * time.Hour
+
+	maxBodyBytes   = 1 << 20
+	maxFileBytes   = 64 << 10
+	fetchTimeout   = 5 * time.Second
+	maxParallel    = 8
+	timeLayout     = "2006-01-02 15:04:05"
+	dateLayout     = "2006-01-02"
+	firstOrderID   = 100000
+	ocspNextUpdate = 7 * 24 * time.Hour
+)
+
+// Error types of the sandbox's error bodies.
+const (
+	ErrTypeMissingParameter = "missing_parameter"
+	ErrTypeInvalidParameter = "invalid_parameter"
+	ErrTypeInvalidJSON      = "invalid_json"
+	ErrTypeUnauthorized     = "unauthorized"
+	ErrTypeNotFound         = "not_found"
+	ErrTypeMethodNotAllowed = "method_not_allowed"
+	ErrTypeInvalidState     = "invalid_state"
+	ErrTypeNotSupported     = "not_supported"
+	ErrTypeInternal         = "internal_error"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Accounts maps API tokens (X-Auth-Token) to account names. Several
+	// tokens may share an account; empty tokens or names are ignored.
+	Accounts map[string]string
+	// Authority signs the certificates. Required for issuance.
+	Authority *authority.Authority
+	// HTTP01Address is the host:port FILE validation files are fetched from
+	// (with "Host: <name>"). Empty: the name itself, port 80.
+	HTTP01Address string
+	// IssueDelay is the time between the last name passing validation (or a
+	// reissue request) and the certificate being issued on a later poll.
+	IssueDelay time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Validity of issued certificates; zero means DefaultValidity.
+	Validity time.Duration
+	// Logger receives state changes (account names, order ids, names; never
+	// a token). Nil discards them.
+	Logger *slog.Logger
+}
+
+// AccountStats counts one account's activity, for tests that count money.
+type AccountStats struct {
+	// Orders is the number of orders placed (paid).
+	Orders int `json:"orders"`
+	// Downloads is the number of successful certificate downloads.
+	Downloads int `json:"downloads"`
+	// Reissues is the number of reissues requested.
+	Reissues int `json:"reissues"`
+	// Issued is the number of orders now in the issued state ("published").
+	Issued int `json:"issued"`
+	// Pending is the number of orders now waiting ("new", "processing",
+	// "reissue").
+	Pending int `json:"pending"`
+}
+
+// Server is the simulated SSLmarket API, an http.Handler for the API root.
+type Server struct {
+	tokens        []tokenAccount
+	ca            *authority.Authority
+	http01Address string
+	issueDelay    time.Duration
+	now           func() time.Time
+	validity      time.Duration
+	log           *slog.Logger
+	client        *http.Client
+
+	mu       sync.Mutex
+	lastID   int64
+	accounts map[string]*AccountStats // counters only; Issued/Pending computed
+	orders   map[int64]*order
+}
+
+type tokenAccount struct {
+	token []byte
+	name  string
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	s := &Server{
+		ca:            cfg.Authority,
+		http01Address: cfg.HTTP01Address,
+		issueDelay:    cfg.IssueDelay,
+		now:           cfg.Now,
+		validity:      cfg.Validity,
+		log:           cfg.Logger,
+		client: &http.Client{
+			Timeout: fetchTimeout,
+			// A redirect is reported as a failure rather than followed: it
+			// would leave HTTP01Address for the name itself.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		lastID:   firstOrderID,
+		accounts: map[string]*AccountStats{},
+		orders:   map[int64]*order{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.validity <= 0 {
+		s.validity = DefaultValidity
+	}
+	if s.issueDelay < 0 {
+		s.issueDelay = 0
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	for token, name := range cfg.Accounts {
+		if token == "" || name == "" {
+			continue
+		}
+		s.tokens = append(s.tokens, tokenAccount{token: []byte(token), name: name})
+		if s.accounts[name] == nil {
+			s.accounts[name] = &AccountStats{}
+		}
+	}
+	return s
+}
+
+// Stats returns the activity of every configured account, by account name.
+func (s *Server) Stats() map[string]AccountStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]AccountStats, len(s.accounts))
+	for name, a := range s.accounts {
+		st := *a
+		st.Issued, st.Pending = 0, 0
+		for _, o := range s.orders {
+			if o.account != name {
+				continue
+			}
+			switch api.StateClass(o.state) {
+			case api.ClassIssued:
+				st.Issued++
+			case api.ClassWaiting:
+				st.Pending++
+			}
+		}
+		out[name] = st
+	}
+	return out
+}
+
+// apiError is an answer with an error status.
+type apiError struct {
+	status int
+	typ    string
+	desc   string
+}
+
+func errorf(status int, typ, format string, args ...any) *apiError {
+	return &apiError{status: status, typ: typ, desc: fmt.Sprintf(format, args...)}
+}
+
+func missing(field string) *apiError {
+	return errorf(http.StatusBadRequest, ErrTypeMissingParameter, "missing parameter %s", field)
+}
+
+func invalid(field, format string, args ...any) *apiError {
+	return errorf(http.StatusBadRequest, ErrTypeInvalidParameter, "invalid parameter %s: %s", field, fmt.Sprintf(format, args...))
+}
+
+// response is a successful answer: JSON when json is non-nil, else raw
+// (possibly empty) bytes of contentType.
+type response struct {
+	status      int
+	json        any
+	raw         []byte
+	contentType string
+}
+
+func jsonResponse(status int, v any) response { return response{status: status, json: v} }
+
+func emptyResponse(status int) response { return response{status: status} }
+
+// call is one authenticated request with its path parameters.
+type call struct {
+	r       *http.Request
+	account string
+	params  []string
+}
+
+type handler func(*Server, call) (response, *apiError)
+
+// route is one endpoint: its path segments ("{}" is a parameter) and its
+// handler per method.
+type route struct {
+	segments []string
+	methods  map[string]handler
+}
+
+var routes = []route{
+	{[]string{"product", "list"}, map[string]handler{http.MethodGet: (*Server).products}},
+	{[]string{"order", "certificate", "{}"}, map[string]handler{http.MethodPost: (*Server).placeOrder}},
+	{[]string{"order", "list"}, map[string]handler{http.MethodGet: (*Server).orderList}},
+	{[]string{"order", "order_id", "{}"}, map[string]handler{http.MethodGet: (*Server).orderDetails, http.MethodPut: (*Server).editOrder}},
+	{[]string{"certificate", "order_id", "{}", "reissue"}, map[string]handler{http.MethodPost: (*Server).reissue}},
+	{[]string{"certificate", "order_id", "{}", "cancel-reissue"}, map[string]handler{http.MethodPut: (*Server).cancelReissue}},
+	{[]string{"certificate", "order_id", "{}", "resend"}, map[string]handler{http.MethodPut: (*Server).resend}},
+	{[]string{"certificate", "order_id", "{}", "revoke"}, map[string]handler{http.MethodPut: (*Server).revoke}},
+	{[]string{"certificate", "order_id", "{}", "format", "{}"}, map[string]handler{http.MethodGet: (*Server).download}},
+	{[]string{"tool", "decoder", "csr"}, map[string]handler{http.MethodPost: (*Server).decodeCSR}},
+	{[]string{"tool", "decoder", "certificate"}, map[string]handler{http.MethodPost: (*Server).decodeCertificate}},
+	{[]string{"tool", "ocsp"}, map[string]handler{http.MethodPost: (*Server).ocsp}},
+}
+
+// match returns the route for path and its parameters.
+func match(path string) (*route, []string) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := range routes {
+		rt := &routes[i]
+		if len(rt.segments) != len(segs) {
+			continue
+		}
+		var params []string
+		ok := true
+		for j, want := range rt.segments {
+			switch {
+			case want == "{}" && segs[j] != "":
+				params = append(params, segs[j])
+			case want != segs[j]:
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			return rt, params
+		}
+	}
+	return nil, nil
+}
+
+// ServeHTTP serves the API's endpoints (paths relative to the API root).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt, params := match(r.URL.Path)
+	if rt == nil {
+		writeError(w, errorf(http.StatusNotFound, ErrTypeNotFound, "no endpoint %s", r.URL.Path))
+		return
+	}
+	h, ok := rt.methods[r.Method]
+	if !ok {
+		allowed := make([]string, 0, len(rt.methods))
+		for m := range rt.methods {
+			allowed = append(allowed, m)
+		}
+		sort.Strings(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, errorf(http.StatusMethodNotAllowed, ErrTypeMethodNotAllowed, "method %s not allowed on %s", r.Method, r.URL.Path))
+		return
+	}
+	name, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	resp, aerr := h(s, call{r: r, account: name, params: params})
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	switch {
+	case resp.json != nil:
+		writeJSON(w, resp.status, resp.json)
+	case resp.raw != nil:
+		w.Header().Set("Content-Type", resp.contentType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(resp.raw)))
+		w.WriteHeader(resp.status)
+		_, _ = w.Write(resp.raw)
+	default:
+		w.WriteHeader(resp.status)
+	}
+}
+
+// authenticate resolves the account of the X-Auth-Token header.
+func (s *Server) authenticate(r *http.Request) (string, *apiError) {
+	token := r.Header.Get(api.TokenHeader)
+	if token == "" {
+		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "missing %s header", api.TokenHeader)
+	}
+	name := ""
+	for _, ta := range s.tokens {
+		if subtle.ConstantTimeCompare(ta.token, []byte(token)) == 1 {
+			name = ta.name
+		}
+	}
+	if name == "" {
+		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "invalid %s", api.TokenHeader)
+	}
+	return name, nil
+}
+
+// decodeBody reads a JSON request body into v. An empty body leaves v
+// unchanged.
+func decodeBody(r *http.Request, v any) *apiError {
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return errorf(http.StatusBadRequest, ErrTypeInvalidJSON, "reading request body: %v", err)
+	}
+	if len(data) > maxBodyBytes {
+		return errorf(http.StatusBadRequest, ErrTypeInvalidJSON, "request body larger than %d bytes", maxBodyBytes)
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		return nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return errorf(http.StatusBadRequest, ErrTypeInvalidJSON, "invalid JSON body: %v", err)
+	}
+	return nil
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, api.ErrorResponse{Error: e.typ, Description: e.desc})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(api.ErrorResponse{Error: ErrTypeInternal, Description: "encoding the response failed"}) //nolint:errchkjson // two strings
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(dateLayout)
+}
+
+// serialHex is a certificate serial number as upper-case hex.
+func serialHex(c *x509.Certificate) string {
+	return strings.ToUpper(c.SerialNumber.Text(16))
+}
