@@ -20,10 +20,14 @@ import (
 // The reseller accounts of the shared stack: one per test, so each test can
 // count exactly what it spent.
 var accounts = map[string]string{
-	"sslci-certificate": "canary-7f3a-sslci-certificate",
-	"sslci-ingress":     "canary-7f3a-sslci-ingress",
-	"sslci-csr":         "canary-7f3a-sslci-csr",
-	"chaos-sslci":       "canary-7f3a-chaos-sslci",
+	"sslci-certificate":     "canary-7f3a-sslci-certificate",
+	"sslci-ingress":         "canary-7f3a-sslci-ingress",
+	"sslci-csr":             "canary-7f3a-sslci-csr",
+	"chaos-sslci":           "canary-7f3a-chaos-sslci",
+	"sslmarket-certificate": "canary-7f3a-sslmarket-certificate",
+	"sslmarket-ingress":     "canary-7f3a-sslmarket-ingress",
+	"cyberssl-certificate":  "canary-7f3a-cyberssl-certificate",
+	"cyberssl-ingress":      "canary-7f3a-cyberssl-ingress",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -17,6 +17,7 @@ import (
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Detail",type="string",priority=1,JSONPath=".status.detail"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerIssuer struct {
 	metav1.TypeMeta   `json:",inline"`
@@ -41,6 +42,7 @@ type ResellerIssuer struct {
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Detail",type="string",priority=1,JSONPath=".status.detail"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerClusterIssuer struct {
 	metav1.TypeMeta   `json:",inline"`
@@ -62,6 +64,10 @@ type IssuerStatus struct {
 	// Provider is the reseller the spec selects (sslci, sslmarket or cyberssl).
 	// +optional
 	Provider string `json:"provider,omitempty"`
+
+	// Detail is what the last check learned, e.g. the CyberSSL balance.
+	// +optional
+	Detail string `json:"detail,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -10,13 +10,16 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 )
 
 // Provider is what the signer needs from a reseller.
 type Provider interface {
-	// Check proves the credentials work.
-	Check(ctx context.Context) error
+	// Check proves the credentials work; the string is a short status for
+	// the Issuer (e.g. the account balance), possibly empty.
+	Check(ctx context.Context) (string, error)
 	// Issue advances an order by one step.
 	Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error)
 }
@@ -35,33 +38,105 @@ type Resellers struct {
 	Log     logr.Logger
 }
 
+// staleAfter is how old an unanswered paid-call intent must be before
+// another worker may assume the call is over: longer than any call can last.
+func (r *Resellers) staleAfter() time.Duration { return 2*r.Timeout + 10*time.Second }
+
 // Build is a ProviderBuilder.
 func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error) {
 	switch {
 	case spec.SSLCI != nil:
-		c, err := sslci.New(string(spec.SSLCI.URL), string(secret), sslci.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLCI, r.Timeout, r.Log)))
-		if err != nil {
-			return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
-		}
-		method := spec.SSLCI.Method
-		if method == "" {
-			method = sslci.MethodHTTP
-		}
-		return &sslciProvider{Flow: sslci.Flow{Client: c, Method: method, Presenter: r.Presenter, Now: r.Now, StaleAfter: 2*r.Timeout + 10*time.Second}}, nil
-	case spec.SSLMarket != nil, spec.CyberSSL != nil:
-		return nil, ca.Permanent(fmt.Errorf("provider %s is not implemented yet", spec.Provider()))
+		return r.sslci(spec.SSLCI, string(secret))
+	case spec.SSLMarket != nil:
+		return r.sslmarket(spec.SSLMarket, string(secret))
+	case spec.CyberSSL != nil:
+		return r.cyberssl(spec.CyberSSL, string(secret))
 	}
 	return nil, ca.Permanent(errors.New("spec sets no provider"))
 }
 
+func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string) (Provider, error) {
+	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLCI, r.Timeout, r.Log)))
+	if err != nil {
+		return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
+	}
+	method := spec.Method
+	if method == "" {
+		method = sslci.MethodHTTP
+	}
+	return &sslciProvider{Flow: sslci.Flow{Client: c, Method: method, Presenter: r.Presenter, Now: r.Now, StaleAfter: r.staleAfter()}}, nil
+}
+
 type sslciProvider struct{ sslci.Flow }
 
-func (p *sslciProvider) Check(ctx context.Context) error {
+func (p *sslciProvider) Check(ctx context.Context) (string, error) {
 	if _, err := p.Client.List(ctx); err != nil {
 		if sslci.IsUnauthorized(err) || sslci.IsForbidden(err) {
-			return ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
+			return "", ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
 		}
-		return fmt.Errorf("SSLCI GET /api: %w", err)
+		return "", fmt.Errorf("SSLCI GET /api: %w", err)
 	}
-	return nil
+	return "", nil
+}
+
+func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string) (Provider, error) {
+	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLMarket, r.Timeout, r.Log)))
+	if err != nil {
+		return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
+	}
+	o, a, t, inv := spec.Owner, spec.Auth, spec.Tech, spec.Invoice
+	return &sslmarketProvider{Flow: sslmarket.Flow{
+		Client:       c,
+		ProductCode:  spec.ProductCode,
+		Years:        int(spec.Years),
+		DVAuthMethod: spec.DVAuthMethod,
+		Contacts: sslmarket.Contacts{
+			OwnerName: o.Name, OwnerStreet: o.Street, OwnerCity: o.City, OwnerZip: o.Zip, OwnerCountry: string(o.Country), OwnerTel: string(o.Tel),
+			AuthTitle: a.Title, AuthFirstname: a.FirstName, AuthLastname: a.LastName, AuthTel: string(a.Tel), AuthEmail: string(a.Email),
+			TechTitle: t.Title, TechFirstname: t.FirstName, TechLastname: t.LastName, TechTel: string(t.Tel), TechEmail: string(t.Email),
+			InvoiceName: inv.Name, InvoiceStreet: inv.Street, InvoiceCity: inv.City, InvoiceZip: inv.Zip, InvoiceCountry: string(inv.Country),
+			InvoiceEmail: string(inv.Email), InvoiceIC: inv.BusinessID, InvoiceDIC: inv.VATNumber,
+		},
+		Presenter:  r.Presenter,
+		Now:        r.Now,
+		StaleAfter: r.staleAfter(),
+	}}, nil
+}
+
+type sslmarketProvider struct{ sslmarket.Flow }
+
+func (p *sslmarketProvider) Check(ctx context.Context) (string, error) {
+	return "", p.Flow.Check(ctx)
+}
+
+func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string) (Provider, error) {
+	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderCyberSSL, r.Timeout, r.Log)))
+	if err != nil {
+		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
+	}
+	f := &cyberssl.Flow{
+		Client:     c,
+		ProductID:  cyberssl.ID(spec.ProductID),
+		Period:     int(spec.Period),
+		DVMethod:   spec.DVMethod,
+		Admin:      cybersslContact(spec.Admin),
+		Presenter:  r.Presenter,
+		Now:        r.Now,
+		StaleAfter: r.staleAfter(),
+	}
+	for _, e := range spec.ApproverEmails {
+		f.Approvers = append(f.Approvers, string(e))
+	}
+	if spec.Tech != nil {
+		tech := cybersslContact(*spec.Tech)
+		f.Tech = &tech
+	}
+	if o := spec.Org; o != nil {
+		f.Org = &cyberssl.Organization{Name: o.Name, Division: o.Division, AddressLine: o.AddressLine, City: o.City, Country: string(o.Country), Phone: o.Phone, PostalCode: o.PostalCode, Region: o.Region}
+	}
+	return f, nil
+}
+
+func cybersslContact(c v1alpha1.CyberSSLContact) cyberssl.Contact {
+	return cyberssl.Contact{FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone, Title: c.Title, Email: string(c.Email)}
 }

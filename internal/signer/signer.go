@@ -5,6 +5,7 @@ package signer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -49,38 +50,41 @@ type Signer struct {
 	Now func() time.Time
 }
 
-// Check is issuer-lib's health check of an Issuer.
+// Check is issuer-lib's health check of an Issuer. Refused credentials stay
+// retryable: fixing the Secret must heal the Issuer without touching its spec.
 func (s *Signer) Check(ctx context.Context, issuer issuerapi.Issuer) error {
-	if err := s.recordProvider(ctx, issuer); err != nil {
-		return err
-	}
+	detail := ""
 	p, err := s.provider(ctx, issuer)
+	if err == nil {
+		detail, err = p.Check(ctx)
+	}
+	if serr := s.recordStatus(ctx, issuer, detail); serr != nil {
+		return errors.Join(err, serr)
+	}
+	return err
+}
+
+// recordStatus shows the chosen reseller and what the last check learned
+// (e.g. the account balance) in the Issuer's status, leaving the conditions
+// to issuer-lib.
+func (s *Signer) recordStatus(ctx context.Context, issuer issuerapi.Issuer, detail string) error {
+	var status *v1alpha1.IssuerStatus
+	var spec *v1alpha1.IssuerSpec
+	switch i := issuer.(type) {
+	case *v1alpha1.ResellerIssuer:
+		status, spec = &i.Status, &i.Spec
+	case *v1alpha1.ResellerClusterIssuer:
+		status, spec = &i.Status, &i.Spec
+	default:
+		return signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
+	}
+	if status.Provider == spec.Provider() && status.Detail == detail {
+		return nil
+	}
+	patch, err := json.Marshal(map[string]any{"status": map[string]string{"provider": spec.Provider(), "detail": detail}})
 	if err != nil {
 		return err
 	}
-	// Refused credentials stay retryable: fixing the Secret must heal the
-	// Issuer without touching its spec.
-	return p.Check(ctx)
-}
-
-// recordProvider shows the chosen reseller in the Issuer's status (a
-// printer column), leaving the conditions to issuer-lib.
-func (s *Signer) recordProvider(ctx context.Context, issuer issuerapi.Issuer) error {
-	spec, ok := v1alpha1.SpecOf(issuer)
-	if !ok {
-		return signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
-	}
-	current := ""
-	switch i := issuer.(type) {
-	case *v1alpha1.ResellerIssuer:
-		current = i.Status.Provider
-	case *v1alpha1.ResellerClusterIssuer:
-		current = i.Status.Provider
-	}
-	if current == spec.Provider() {
-		return nil
-	}
-	patch := fmt.Appendf(nil, `{"status":{"provider":%q}}`, spec.Provider())
 	if err := s.Client.Status().Patch(ctx, issuer.(client.Object), client.RawPatch(types.MergePatchType, patch)); err != nil {
 		return fmt.Errorf("recording the provider in the status: %w", err)
 	}

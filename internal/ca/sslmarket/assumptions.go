@@ -119,4 +119,12 @@
 //     marks mandatory, two-letter country codes and e-mail addresses with
 //     '@'; csr is optional ("depends on the type of certificate"). Domain
 //     names are sent as given (no lowercasing, no IDN conversion).
+//  18. Wildcards. The product list has no wildcard field: a product allows
+//     wildcard names when its code or title contains "wildcard" (true of
+//     every wildcard product in the document's list).
+//  19. Recovery. An order whose id was lost is found in GET /order/list by
+//     its set of names, its product, a state that is not final and an
+//     insertion time no earlier than three hours before the intent (the
+//     server's time zone is unknown), and is adopted only if its CSR
+//     carries the request's key.
 package sslmarket

@@ -1,0 +1,527 @@
+package cyberssl
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+)
+
+// stepOrder is the intent recorded before the paid add_ssl_order call.
+const stepOrder = "order"
+
+// adoptSlack is how much earlier than the intent an order found in my_orders
+// may have been created and still be adopted: date_created has whole
+// seconds, and the reseller's clock is not ours.
+const adoptSlack = 2 * time.Minute
+
+// maxListed is how many challenges a pending reason spells out.
+const maxListed = 3
+
+// Flow issues a certificate the CyberSSL way: add an order (the paid call,
+// guarded by an intent saved under the journal's precondition), present its
+// domain control validation, and poll order_status until the certificate
+// is there.
+type Flow struct {
+	Client *Client
+	// ProductID is the SSL product ordered (list_products).
+	ProductID ID
+	// Period in years; 0 means 1.
+	Period int
+	// DVMethod is DVMethodHTTP, DVMethodHTTPS, DVMethodDNS or DVMethodEmail.
+	DVMethod string
+	// Approvers are the approver addresses of DVMethodEmail: one for every
+	// name, or one per name in the request's order.
+	Approvers []string
+	// Admin is the administrative contact of every order.
+	Admin Contact
+	// Tech is the technical contact; nil: CyberSSL uses Admin.
+	Tech *Contact
+	// Org is required by business-validated products.
+	Org       *Organization
+	Presenter ca.Presenter
+	Now       func() time.Time
+	// StaleAfter is how old an unanswered order intent must be before a
+	// worker may assume the call that claimed it is over: longer than the
+	// client's timeout, so a slow replica's call has ended.
+	StaleAfter time.Duration
+}
+
+// Check tells whether the account and product are usable: it opens a
+// session, reads the balance and the product. It returns a short status for
+// the Issuer's condition, e.g. "balance 987.00; product 1 PositiveSSL (dv)".
+func (f *Flow) Check(ctx context.Context) (string, error) {
+	if err := f.checkConfig(); err != nil {
+		return "", ca.Permanent(err)
+	}
+	if err := f.Client.Authenticate(ctx); err != nil {
+		return "", checkErr(fmt.Errorf("authenticating: %w", err))
+	}
+	bal, err := f.Client.Balance(ctx)
+	if err != nil {
+		return "", checkErr(fmt.Errorf("reading the balance: %w", err))
+	}
+	prod, err := f.product(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	if prod.OrganizationRequired && f.Org == nil {
+		return "", ca.Permanent(fmt.Errorf("CyberSSL product %d (%s) requires the organization details, none are configured", f.ProductID, prod.Name))
+	}
+	return fmt.Sprintf("balance %s; product %d %s (%s)", bal.Balance, f.ProductID, prod.Name, prod.ValidationType), nil
+}
+
+func checkErr(err error) error {
+	if IsAuth(err) {
+		return ca.Credentials(err)
+	}
+	return err
+}
+
+// Issue advances the order one step at a time; it returns a ca.PendingError
+// while waiting and never blocks on the reseller.
+func (f *Flow) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error) {
+	if st.ChainPEM != "" {
+		return ca.VerifyChain(req, []byte(st.ChainPEM))
+	}
+	if st.OrderID == "" {
+		how, err := f.order(ctx, req, st, j)
+		if err != nil {
+			return nil, err
+		}
+		// The order is saved: publish its challenges, and let the CA look
+		// at them before the first order_status.
+		if err := f.present(ctx, st.OpenChallenges()); err != nil {
+			return nil, err
+		}
+		return nil, ca.Pending(fmt.Sprintf("CyberSSL order %s %s: %s", st.OrderID, how, f.awaited("", st.OpenChallenges())), ca.Wait(st.Progress, f.Now()))
+	}
+	id, err := strconv.ParseInt(st.OrderID, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, ca.Permanent(fmt.Errorf("the saved CyberSSL order id %q is not a number: the order state is damaged", st.OrderID))
+	}
+	return f.poll(ctx, req, ID(id), st, j)
+}
+
+func (f *Flow) present(ctx context.Context, open []ca.Challenge) error {
+	for _, ch := range open {
+		if err := f.Presenter.Present(ctx, ch); err != nil {
+			return fmt.Errorf("presenting the challenge for %s: %w", ch.Name, err)
+		}
+	}
+	return nil
+}
+
+// order places the order exactly once, or adopts the one an interrupted
+// worker placed, and saves its id; it says which ("placed", "adopted").
+func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (string, error) {
+	// An intent means an order may exist: unclear errors must not fail it.
+	claimed := st.Intent != nil && st.Intent.Step == stepOrder
+	orderReq, err := f.orderRequest(ctx, req, claimed)
+	if err != nil {
+		return "", err
+	}
+	now := f.Now()
+	attempt := 1
+	if claimed {
+		// An order was claimed and its outcome never saved: the claiming
+		// worker crashed, or is still waiting for the answer.
+		if age := now.Sub(st.Intent.At); age < f.StaleAfter {
+			return "", ca.Pending("another worker claimed the order; waiting for its outcome", f.StaleAfter-age)
+		}
+		adopted, err := f.adopt(ctx, req, st, j)
+		if err != nil {
+			return "", err
+		}
+		if adopted {
+			return "adopted (placed by an interrupted worker)", nil
+		}
+		attempt = st.Intent.Attempt + 1
+	}
+	st.Intent = &ca.Intent{Step: stepOrder, At: now, Attempt: attempt}
+	if err := j.Save(ctx, st); err != nil {
+		return "", err
+	}
+	// From here until the outcome is saved, a shutdown must not abandon the
+	// paid call halfway: the work is bounded by the client's timeout instead.
+	ctx = context.WithoutCancel(ctx)
+	resp, err := f.Client.AddOrder(ctx, orderReq)
+	if err != nil {
+		if !refused(err) {
+			// The outcome is unknown; the intent stays and adoption decides.
+			return "", fmt.Errorf("add_ssl_order: %w", err)
+		}
+		// Refused: nothing was bought.
+		st.Intent, st.Progress = nil, f.Now()
+		if serr := j.Save(ctx, st); serr != nil {
+			return "", serr
+		}
+		if IsAuth(err) {
+			return "", ca.Credentials(fmt.Errorf("add_ssl_order: %w", err))
+		}
+		return "", ca.Permanent(fmt.Errorf("CyberSSL refused the order for product %d: %s", f.ProductID, apiMessage(err)))
+	}
+	st.OrderID, st.Intent, st.Names, st.Progress = resp.OrderID.String(), nil, nil, f.Now()
+	// A malformed option is not worth losing the order id for: the
+	// challenges are fetched again while polling.
+	_ = f.setChallenges(req, st, resp.DVOptions)
+	if err := saveHard(ctx, j, st); err != nil {
+		// Adoption finds the order once the intent is stale.
+		return "", fmt.Errorf("saving CyberSSL order %s: %w", resp.OrderID, err)
+	}
+	return "placed", nil
+}
+
+// refused reports an answer that says the order was not placed: an API
+// refusal that is not temporary, or an argument rejected before sending.
+func refused(err error) bool {
+	var invalid *InvalidArgumentError
+	if errors.As(err, &invalid) {
+		return true
+	}
+	_, isAPI := asAPIError(err)
+	return isAPI && !IsTemporary(err)
+}
+
+// orderRequest checks the request against the product and the flow's
+// configuration and returns the order to place. Nothing is ordered.
+func (f *Flow) orderRequest(ctx context.Context, req ca.Request, claimed bool) (OrderRequest, error) {
+	if err := f.checkConfig(); err != nil {
+		return OrderRequest{}, ca.Permanent(err)
+	}
+	csr, err := ca.CheckCSR(req.CSR)
+	if err != nil {
+		return OrderRequest{}, ca.Permanent(err)
+	}
+	names := req.DNSNames
+	if len(names) == 0 {
+		return OrderRequest{}, ca.Permanent(errors.New("the request names no DNS name"))
+	}
+	prod, err := f.product(ctx, claimed)
+	if err != nil {
+		return OrderRequest{}, err
+	}
+	if err := f.fits(prod, names); err != nil {
+		return OrderRequest{}, ca.Permanent(err)
+	}
+	// CyberSSL certifies the CSR's common name (or first DNS name) plus
+	// addon_domains: the primary must be one of the requested names.
+	primary := strings.TrimSpace(csr.Subject.CommonName)
+	if primary == "" && len(csr.DNSNames) > 0 {
+		primary = csr.DNSNames[0]
+	}
+	if primary == "" || !slices.ContainsFunc(names, func(n string) bool { return sameName(n, primary) }) {
+		return OrderRequest{}, ca.Permanent(fmt.Errorf("the CSR's common name %q is not one of the requested names [%s]: CyberSSL would certify it", primary, strings.Join(names, ", ")))
+	}
+	var addons []string
+	for _, n := range names {
+		if !sameName(n, primary) {
+			addons = append(addons, n)
+		}
+	}
+	method := f.DVMethod
+	if method == DVMethodEmail {
+		approvers := f.Approvers
+		if len(approvers) == 1 {
+			approvers = slices.Repeat(approvers, len(names))
+		}
+		if len(approvers) != len(names) {
+			return OrderRequest{}, ca.Permanent(fmt.Errorf("email validation needs one approver address, or one per name (%d), got %d", len(names), len(f.Approvers)))
+		}
+		method = EmailDVMethod(approvers...)
+	}
+	o := OrderRequest{
+		ProductID: f.ProductID, OrderType: OrderTypeNew, Period: f.period(), DVMethod: method,
+		AddonDomains: addons, Admin: f.Admin, Tech: f.Tech, CSR: string(req.CSR), Org: f.Org,
+	}
+	if _, err := o.params(); err != nil {
+		return OrderRequest{}, ca.Permanent(err)
+	}
+	return o, nil
+}
+
+// fits checks the names against what the product can certify.
+func (f *Flow) fits(prod Product, names []string) error {
+	what := fmt.Sprintf("CyberSSL product %d (%s)", f.ProductID, prod.Name)
+	if len(names) > 1 && !prod.IsMultiDomain {
+		return fmt.Errorf("%s certifies one name; %s is one too many", what, names[1])
+	}
+	if limit := int(prod.MultidomainsMaximum); limit > 0 && len(names) > limit {
+		return fmt.Errorf("%s certifies at most %d names, the request has %d: %s and the names after it are too many", what, limit, len(names), names[limit])
+	}
+	for _, n := range names {
+		if !strings.HasPrefix(n, "*.") {
+			continue
+		}
+		if !prod.IsWildcard {
+			return fmt.Errorf("%s is not a wildcard product: it cannot certify %s", what, n)
+		}
+		if f.DVMethod == DVMethodHTTP || f.DVMethod == DVMethodHTTPS {
+			return fmt.Errorf("the wildcard name %s cannot be validated with %s: use dns or email", n, f.DVMethod)
+		}
+	}
+	if prod.OrganizationRequired && f.Org == nil {
+		return fmt.Errorf("%s requires the organization details, none are configured", what)
+	}
+	return nil
+}
+
+// product reads the product details. claimed: an order may exist, so
+// unclear errors are not permanent.
+func (f *Flow) product(ctx context.Context, claimed bool) (Product, error) {
+	resp, err := f.Client.ProductDetails(ctx, f.ProductID)
+	switch {
+	case err == nil:
+		return resp.Product, nil
+	case IsNotFound(err):
+		return Product{}, ca.Permanent(fmt.Errorf("CyberSSL has no product %d: %s", f.ProductID, apiMessage(err)))
+	}
+	return Product{}, classify(fmt.Errorf("reading CyberSSL product %d: %w", f.ProductID, err), claimed)
+}
+
+func (f *Flow) checkConfig() error {
+	switch f.DVMethod {
+	case DVMethodHTTP, DVMethodHTTPS, DVMethodDNS:
+	case DVMethodEmail:
+		if len(f.Approvers) == 0 {
+			return errors.New("CyberSSL email validation needs at least one approver address")
+		}
+	default:
+		return fmt.Errorf("CyberSSL validation method %q is not one of http, https, dns, email", f.DVMethod)
+	}
+	if f.ProductID <= 0 {
+		return fmt.Errorf("CyberSSL product id %d is not valid", f.ProductID)
+	}
+	return nil
+}
+
+func (f *Flow) period() int {
+	if f.Period == 0 {
+		return 1
+	}
+	return f.Period
+}
+
+// adopt looks for the order a crashed worker placed after it claimed the
+// intent, and takes it over. It reports whether one was adopted.
+func (f *Flow) adopt(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (bool, error) {
+	list, err := f.Client.Orders(ctx)
+	if err != nil {
+		return false, classify(fmt.Errorf("listing CyberSSL orders to recover an interrupted order: %w", err), true)
+	}
+	csr, err := ca.CheckCSR(req.CSR)
+	if err != nil {
+		return false, ca.Permanent(err)
+	}
+	candidates := slices.DeleteFunc(list.SSLOrders.Matching(req.DNSNames, st.Intent.At.Add(-adoptSlack)),
+		func(o OrderSummary) bool { return StatusClass(o.Status) == ClassFinal })
+	slices.SortStableFunc(candidates, func(a, b OrderSummary) int {
+		ta, _ := a.CreatedAt()
+		tb, _ := b.CreatedAt()
+		if c := ta.Compare(tb); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.OrderID, b.OrderID)
+	})
+	for _, o := range candidates {
+		// Another request for the same names has its own key: its order
+		// is not ours.
+		status, err := f.Client.OrderStatus(ctx, o.OrderID)
+		if err != nil {
+			return false, classify(fmt.Errorf("reading CyberSSL order %s to recover an interrupted order: %w", o.OrderID, err), true)
+		}
+		if theirs, err := ca.CheckCSR([]byte(status.CSR)); err == nil && !bytes.Equal(theirs.RawSubjectPublicKeyInfo, csr.RawSubjectPublicKeyInfo) {
+			continue
+		}
+		st.OrderID, st.Intent, st.Names, st.Progress = o.OrderID.String(), nil, nil, f.Now()
+		// The id matters most: challenges that cannot be read now are
+		// fetched again while polling.
+		_ = f.fetchChallenges(ctx, req, o.OrderID, st)
+		if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
+			return false, err
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// fetchChallenges reads the order's dv_options into st (not saved).
+func (f *Flow) fetchChallenges(ctx context.Context, req ca.Request, id ID, st *ca.State) error {
+	if f.DVMethod == DVMethodEmail {
+		return nil
+	}
+	resp, err := f.Client.DVOptions(ctx, id, f.DVMethod)
+	if err != nil {
+		return classify(fmt.Errorf("reading the validation options of CyberSSL order %s: %w", id, err), true)
+	}
+	return f.setChallenges(req, st, resp.DVOptions)
+}
+
+// setChallenges records the challenge of every name from dv_options.
+func (f *Flow) setChallenges(req ca.Request, st *ca.State, opts DVOptions) error {
+	if f.DVMethod == DVMethodEmail {
+		return nil
+	}
+	chs, err := opts.Challenges(f.DVMethod)
+	if err != nil {
+		return fmt.Errorf("reading the validation options: %w", err)
+	}
+	for _, c := range chs {
+		name := c.Domain
+		if i := slices.IndexFunc(req.DNSNames, func(n string) bool { return sameName(n, c.Domain) }); i >= 0 {
+			name = req.DNSNames[i]
+		}
+		var ch ca.Challenge
+		switch {
+		case c.File != nil:
+			ch = ca.Challenge{Name: name, Type: ca.HTTP01, Path: c.File.Path, Content: c.File.Content}
+		case c.Record != nil:
+			ch = ca.Challenge{Name: name, Type: ca.DNS01, Record: c.Record.Name, RecordType: c.Record.Type, Content: c.Record.Value}
+		default:
+			continue
+		}
+		st.Name(name).Challenge = &ch
+	}
+	return nil
+}
+
+// poll reads the order's status once and acts on it.
+func (f *Flow) poll(ctx context.Context, req ca.Request, id ID, st *ca.State, j ca.Journal) (*ca.Result, error) {
+	status, err := f.Client.OrderStatus(ctx, id)
+	if err != nil {
+		return nil, classify(fmt.Errorf("order_status of CyberSSL order %s: %w", id, err), true)
+	}
+	switch status.Class() {
+	case ClassIssued:
+		chain := strings.TrimSpace(status.Certificate) + "\n"
+		if c := strings.TrimSpace(status.CertificateChain); c != "" {
+			chain += c + "\n"
+		}
+		st.ChainPEM, st.Progress = chain, f.Now()
+		if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
+			return nil, err
+		}
+		return ca.VerifyChain(req, []byte(chain))
+	case ClassFinal:
+		return nil, ca.Permanent(fmt.Errorf("CyberSSL order %s is %s: %s", id, status.Status, finalWords(status.Status)))
+	}
+	if len(st.OpenChallenges()) == 0 && f.DVMethod != DVMethodEmail {
+		// The order's answer was lost or unreadable: ask for the options.
+		if err := f.fetchChallenges(ctx, req, id, st); err != nil {
+			return nil, err
+		}
+		if len(st.OpenChallenges()) > 0 {
+			if err := j.Save(ctx, st); err != nil {
+				return nil, err
+			}
+		}
+	}
+	open := st.OpenChallenges()
+	if err := f.present(ctx, open); err != nil {
+		return nil, err
+	}
+	return nil, ca.Pending(fmt.Sprintf("CyberSSL order %s is %s: %s", id, status.Status, f.awaited(status.Status, open)), ca.Wait(st.Progress, f.Now()))
+}
+
+// awaited says what a waiting order waits for.
+func (f *Flow) awaited(status string, open []ca.Challenge) string {
+	switch strings.ToLower(strings.Join(strings.Fields(status), " ")) {
+	case strings.ToLower(StatusProcessing):
+		return "domain control is validated, waiting for CyberSSL to issue the certificate"
+	case strings.ToLower(StatusAwaitingActivation):
+		return "waiting for CyberSSL to activate the order"
+	}
+	if f.DVMethod == DVMethodEmail {
+		return "waiting for an approver to confirm by email: " + strings.Join(slices.Compact(slices.Sorted(slices.Values(f.Approvers))), ", ")
+	}
+	if len(open) == 0 {
+		return "waiting for CyberSSL"
+	}
+	var shown []string
+	for _, ch := range open[:min(len(open), maxListed)] {
+		shown = append(shown, describe(f.DVMethod, ch))
+	}
+	more := ""
+	if len(open) > maxListed {
+		more = fmt.Sprintf(" and %d more", len(open)-maxListed)
+	}
+	return "waiting for CyberSSL to see " + strings.Join(shown, "; ") + more
+}
+
+func describe(method string, ch ca.Challenge) string {
+	if ch.Type == ca.DNS01 {
+		return fmt.Sprintf("%s %s %s", ch.Record, ch.RecordType, ch.Content)
+	}
+	scheme := "http"
+	if method == DVMethodHTTPS {
+		scheme = "https"
+	}
+	return scheme + "://" + ch.Name + ch.Path
+}
+
+func finalWords(status string) string {
+	switch strings.ToLower(strings.Join(strings.Fields(status), " ")) {
+	case "rejected":
+		return "the CA refused to issue it"
+	case "cancelled", "canceled": //nolint:misspell // the API's spelling
+		return "it was cancelled and will not deliver a certificate" //nolint:misspell // the API's spelling
+	case "duplicate certificate":
+		return "CyberSSL reports a duplicate certificate and will not issue this one"
+	case "expired":
+		return "its certificate expired before it was collected"
+	}
+	return "it will not deliver a certificate"
+}
+
+// saveHard retries saving a state that records money already spent.
+func saveHard(ctx context.Context, j ca.Journal, st *ca.State) error {
+	var err error
+	for i := range 5 {
+		if err = j.Save(ctx, st); err == nil {
+			return nil
+		}
+		if i == 4 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(i+1) * 200 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// classify turns client errors into the ca package's classes. ordered: an
+// order exists or may exist, so an unclear error is returned as is rather
+// than failing a paid order.
+func classify(err error, ordered bool) error {
+	switch {
+	case IsAuth(err):
+		return ca.Credentials(err)
+	case IsTemporary(err), ordered:
+		return err
+	}
+	return ca.Permanent(err)
+}
+
+func apiMessage(err error) string {
+	if ae, ok := asAPIError(err); ok {
+		if ae.Code != "" {
+			return fmt.Sprintf("error %s: %s", ae.Code, ae.Message)
+		}
+		return ae.Message
+	}
+	return err.Error()
+}
+
+func sameName(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(strings.TrimSpace(a), "."), strings.TrimSuffix(strings.TrimSpace(b), "."))
+}

@@ -1,0 +1,517 @@
+package cyberssl_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
+)
+
+const (
+	apiKey  = "flow-key"
+	account = "acme"
+)
+
+// memJournal keeps the last saved state, as the annotation would.
+type memJournal struct {
+	mu    sync.Mutex
+	saved string
+	saves int
+	// fail, when set, may refuse a save (before) or die right after it (after).
+	fail  func(*ca.State) error
+	after func(*ca.State) error
+}
+
+func (j *memJournal) Save(_ context.Context, st *ca.State) error {
+	if j.fail != nil {
+		if err := j.fail(st); err != nil {
+			return err
+		}
+	}
+	data, err := st.Encode()
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.saved = data
+	j.saves++
+	j.mu.Unlock()
+	if j.after != nil {
+		return j.after(st)
+	}
+	return nil
+}
+
+// load returns what a restarted process would read.
+func (j *memJournal) load(t *testing.T) *ca.State {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	st, err := ca.DecodeState(j.saved)
+	require.NoError(t, err)
+	return st
+}
+
+// filePresenter serves the journal's open HTTP challenges, like the
+// responder, and counts what it was asked to present.
+type filePresenter struct {
+	j         *memJournal
+	mu        sync.Mutex
+	presented map[string]ca.Challenge
+}
+
+func (p *filePresenter) Present(_ context.Context, ch ca.Challenge) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.presented == nil {
+		p.presented = map[string]ca.Challenge{}
+	}
+	p.presented[ch.Name] = ch
+	return nil
+}
+
+func (p *filePresenter) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
+
+func (p *filePresenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.j.mu.Lock()
+	data := p.j.saved
+	p.j.mu.Unlock()
+	st, _ := ca.DecodeState(data)
+	if st != nil {
+		for _, ch := range st.OpenChallenges() {
+			if ch.Type == ca.HTTP01 && ch.Name == r.Host && ch.Path == r.URL.Path {
+				_, _ = w.Write([]byte(ch.Content))
+				return
+			}
+		}
+	}
+	http.NotFound(w, r)
+}
+
+// clock is the fake time of flow and sandbox; the sandbox reads it from its
+// handler goroutines.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type fixture struct {
+	sb        *sandbox.Server
+	apiURL    string
+	journal   *memJournal
+	presenter *filePresenter
+	clock     *clock
+	flow      *cyberssl.Flow
+}
+
+var (
+	authOnce     sync.Once
+	authCA       *authority.Authority
+	errAuthority error
+)
+
+func testAuthority(t *testing.T) *authority.Authority {
+	t.Helper()
+	authOnce.Do(func() { authCA, errAuthority = authority.New() })
+	require.NoError(t, errAuthority)
+	return authCA
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	return newDelayedFixture(t, 0)
+}
+
+// newDelayedFixture's sandbox issues delay (on the fake clock) after
+// validation.
+func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
+	t.Helper()
+	f := &fixture{journal: &memJournal{}, clock: &clock{t: time.Now()}}
+	f.presenter = &filePresenter{j: f.journal}
+	files := httptest.NewServer(f.presenter)
+	t.Cleanup(files.Close)
+	f.sb = sandbox.New(sandbox.Config{
+		Accounts:      map[string]string{apiKey: account},
+		Authority:     testAuthority(t),
+		HTTP01Address: strings.TrimPrefix(files.URL, "http://"),
+		IssueDelay:    delay,
+		Now:           f.clock.now,
+	})
+	srv := httptest.NewServer(f.sb)
+	t.Cleanup(srv.Close)
+	f.apiURL = srv.URL + "/v1/"
+	f.flow = &cyberssl.Flow{
+		Client:    f.client(t, apiKey),
+		ProductID: 1,
+		Period:    1,
+		DVMethod:  cyberssl.DVMethodHTTP,
+		Admin: cyberssl.Contact{
+			FirstName: "Ada", LastName: "Admin", Phone: "+1 555 0100", Title: "Ops", Email: "ada@example.com",
+		},
+		Presenter:  f.presenter,
+		Now:        f.clock.now,
+		StaleAfter: time.Minute,
+	}
+	return f
+}
+
+func (f *fixture) client(t *testing.T, key string) *cyberssl.Client {
+	t.Helper()
+	c, err := cyberssl.New(f.apiURL, key)
+	require.NoError(t, err)
+	return c
+}
+
+func (f *fixture) orders() int { return f.sb.Stats()[account].Orders }
+
+func csrFor(t *testing.T, names ...string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: names[0]}, DNSNames: names}, key)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+}
+
+func request(t *testing.T, names ...string) ca.Request {
+	t.Helper()
+	return ca.Request{CSR: csrFor(t, names...), DNSNames: names}
+}
+
+// step runs Issue once from the saved state, as one reconcile would.
+func (f *fixture) step(t *testing.T, req ca.Request) (*ca.Result, error) {
+	t.Helper()
+	st := f.journal.load(t)
+	if st == nil {
+		st = ca.NewState("cyberssl", f.clock.now())
+	}
+	return f.flow.Issue(context.Background(), req, st, f.journal)
+}
+
+// drive runs reconciles until the flow stops waiting.
+func (f *fixture) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
+	t.Helper()
+	for range 20 {
+		res, err := f.step(t, req)
+		if _, pending := ca.IsPending(err); pending {
+			f.clock.advance(time.Second)
+			continue
+		}
+		return res, err
+	}
+	t.Fatal("the flow never finished")
+	return nil, nil
+}
+
+func requireIssued(t *testing.T, res *ca.Result, names ...string) {
+	t.Helper()
+	require.NotNil(t, res)
+	block, _ := pem.Decode(res.ChainPEM)
+	require.NotNil(t, block)
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, names, leaf.DNSNames)
+	assert.Equal(t, 2, strings.Count(string(res.ChainPEM), "BEGIN CERTIFICATE"), "leaf and intermediate")
+}
+
+func TestFlowCheck(t *testing.T) {
+	f := newFixture(t)
+	msg, err := f.flow.Check(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "balance 1000.00; product 1 PositiveSSL (dv)", msg)
+
+	f.flow.ProductID = 99
+	_, err = f.flow.Check(context.Background())
+	require.Error(t, err)
+	assert.True(t, ca.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), "product 99")
+
+	f.flow.ProductID = 3
+	_, err = f.flow.Check(context.Background())
+	assert.True(t, ca.IsPermanent(err), "an OV product without organization: %v", err)
+}
+
+func TestFlowIssuesOnce(t *testing.T) {
+	f := newFixture(t)
+	names := []string{"a.example.com", "b.example.com", "c.example.com"}
+	req := request(t, names...)
+
+	_, err := f.step(t, req)
+	p, pending := ca.IsPending(err)
+	require.True(t, pending, "%v", err)
+	assert.Contains(t, p.Reason, "placed")
+	assert.Contains(t, p.Reason, "http://a.example.com/.well-known/pki-validation/")
+	st := f.journal.load(t)
+	require.NotEmpty(t, st.OrderID)
+	assert.Nil(t, st.Intent)
+	require.Len(t, st.OpenChallenges(), 3)
+	for _, ch := range st.OpenChallenges() {
+		assert.Equal(t, ca.HTTP01, ch.Type)
+		assert.True(t, strings.HasPrefix(ch.Path, cyberssl.PKIValidationPath), ch.Path)
+		assert.NotEmpty(t, ch.Content)
+	}
+	assert.Len(t, f.presenter.presented, 3, "every challenge presented")
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, names...)
+	assert.NotEmpty(t, f.journal.load(t).ChainPEM)
+
+	again, err := f.drive(t, req)
+	require.NoError(t, err, "a reconcile after issuance returns the saved chain")
+	assert.Equal(t, res.ChainPEM, again.ChainPEM)
+	assert.Equal(t, 1, f.orders(), "exactly one paid order")
+	bal, _ := f.sb.Balance(account)
+	assert.Equal(t, int64(sandbox.InitialBalance-5_00-2*2_00), bal, "one order of three names paid")
+}
+
+func TestFlowWaitsForIssuance(t *testing.T) {
+	f := newDelayedFixture(t, time.Hour)
+	req := request(t, "a.example.com")
+	_, err := f.step(t, req)
+	require.True(t, isPending(err), "%v", err)
+
+	_, err = f.step(t, req)
+	p, pending := ca.IsPending(err)
+	require.True(t, pending, "%v", err)
+	assert.Contains(t, p.Reason, "is Processing")
+	assert.Contains(t, p.Reason, "waiting for CyberSSL to issue")
+	f.clock.advance(time.Minute)
+	_, err = f.step(t, req)
+	p, _ = ca.IsPending(err)
+	require.NotNil(t, p, "%v", err)
+	assert.Equal(t, 15*time.Second, p.RequeueAfter, "waits grow from the order's progress")
+
+	f.clock.advance(time.Hour)
+	res, err := f.step(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, "a.example.com")
+	assert.Equal(t, 1, f.orders())
+}
+
+func TestFlowCrashAfterIntentOrdersOnceAfterStale(t *testing.T) {
+	f := newFixture(t)
+	req := request(t, "a.example.com", "b.example.com")
+	crash := errors.New("killed")
+	// The process dies right after claiming the order (intent saved).
+	f.journal.after = func(st *ca.State) error {
+		if st.Intent != nil {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.step(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.after = nil
+	require.Equal(t, 0, f.orders(), "the crash came before the call")
+
+	_, err = f.step(t, req)
+	p, pending := ca.IsPending(err)
+	require.True(t, pending, "a fresh intent belongs to a worker that may still be calling: %v", err)
+	assert.Contains(t, p.Reason, "another worker")
+	assert.LessOrEqual(t, p.RequeueAfter, time.Minute)
+	require.Equal(t, 0, f.orders())
+
+	f.clock.advance(2 * time.Minute)
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, "a.example.com", "b.example.com")
+	assert.Equal(t, 1, f.orders())
+}
+
+func TestFlowCrashBeforeOrderIDSavedAdopts(t *testing.T) {
+	f := newFixture(t)
+	names := []string{"a.example.com", "b.example.com"}
+	req := request(t, names...)
+	crash := errors.New("killed")
+	// Someone else orders the same names with another key between our
+	// intent and our order: adoption must not take that order.
+	other := request(t, names...)
+	f.journal.after = func(st *ca.State) error {
+		if st.Intent != nil && f.orders() == 0 {
+			_, err := f.flow.Issue(context.Background(), other, ca.NewState("cyberssl", f.clock.now()), &memJournal{})
+			require.True(t, isPending(err), "%v", err)
+		}
+		return nil
+	}
+	// add_ssl_order answered; the process dies before the id is saved.
+	f.journal.fail = func(st *ca.State) error {
+		if st.OrderID != "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.step(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail, f.journal.after = nil, nil
+	require.Equal(t, 2, f.orders(), "the stranger's order and the lost one")
+	st := f.journal.load(t)
+	require.Empty(t, st.OrderID)
+	require.NotNil(t, st.Intent)
+
+	f.clock.advance(2 * time.Minute)
+	_, err = f.step(t, req)
+	require.True(t, isPending(err), "%v", err)
+	st = f.journal.load(t)
+	require.NotEmpty(t, st.OrderID, "the lost order is adopted")
+	assert.Nil(t, st.Intent)
+	assert.Len(t, st.OpenChallenges(), 2, "its challenges are read with get_dv_options")
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err, "the adopted order is ours: the leaf has our key")
+	requireIssued(t, res, names...)
+	assert.Equal(t, 2, f.orders(), "nothing bought beyond the lost order")
+}
+
+func TestFlowCrashBeforeChainSavedOrdersOnce(t *testing.T) {
+	f := newFixture(t)
+	req := request(t, "a.example.com")
+	crash := errors.New("killed")
+	f.journal.fail = func(st *ca.State) error {
+		if st.ChainPEM != "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.drive(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail = nil
+	require.Equal(t, 1, f.orders())
+	require.Empty(t, f.journal.load(t).ChainPEM)
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, "a.example.com")
+	assert.Equal(t, 1, f.orders(), "the activated order is collected, not bought again")
+}
+
+func TestFlowRefusesBeforeOrdering(t *testing.T) {
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = fmt.Sprintf("n%d.example.com", i)
+	}
+	tests := []struct {
+		name    string
+		product cyberssl.ID
+		method  string
+		names   []string
+		want    string
+	}{
+		{"wildcard on a plain product", 1, cyberssl.DVMethodDNS, []string{"example.com", "*.example.com"}, "*.example.com"},
+		{"wildcard with http validation", 2, cyberssl.DVMethodHTTP, []string{"*.example.com"}, "*.example.com"},
+		{"too many names", 1, cyberssl.DVMethodHTTP, many, "n100.example.com"},
+		{"unknown product", 42, cyberssl.DVMethodHTTP, []string{"a.example.com"}, "product 42"},
+		{"OV product without organization", 3, cyberssl.DVMethodHTTP, []string{"a.example.com"}, "organization"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.flow.ProductID, f.flow.DVMethod = tc.product, tc.method
+			_, err := f.step(t, request(t, tc.names...))
+			require.Error(t, err)
+			assert.True(t, ca.IsPermanent(err), "%v", err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, 0, f.orders())
+			assert.Equal(t, 0, f.journal.saves, "no intent claimed")
+		})
+	}
+}
+
+func TestFlowWrongKey(t *testing.T) {
+	f := newFixture(t)
+	f.flow.Client = f.client(t, "wrong-key")
+	_, err := f.flow.Check(context.Background())
+	assert.True(t, ca.IsCredentials(err), "%v", err)
+	assert.NotContains(t, err.Error(), "wrong-key")
+
+	_, err = f.step(t, request(t, "a.example.com"))
+	assert.True(t, ca.IsCredentials(err), "%v", err)
+	assert.Equal(t, 0, f.orders())
+}
+
+func TestFlowSessionExpiryIsTransparent(t *testing.T) {
+	f := newFixture(t)
+	// Every session ends after every save: right before add_ssl_order, and
+	// between every poll.
+	f.journal.after = func(*ca.State) error {
+		f.sb.ExpireSessions()
+		return nil
+	}
+	names := []string{"a.example.com", "b.example.com"}
+	req := request(t, names...)
+	_, err := f.step(t, req)
+	require.True(t, isPending(err), "%v", err)
+	f.sb.ExpireSessions()
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, names...)
+	assert.Equal(t, 1, f.orders())
+}
+
+func TestFlowDNSAndEmailWait(t *testing.T) {
+	t.Run("dns", func(t *testing.T) {
+		f := newFixture(t)
+		f.flow.ProductID, f.flow.DVMethod = 2, cyberssl.DVMethodDNS
+		_, err := f.step(t, request(t, "*.example.com", "example.com"))
+		p, pending := ca.IsPending(err)
+		require.True(t, pending, "%v", err)
+		open := f.journal.load(t).OpenChallenges()
+		require.Len(t, open, 2)
+		for _, ch := range open {
+			assert.Equal(t, ca.DNS01, ch.Type)
+			assert.Equal(t, "CNAME", ch.RecordType)
+			assert.True(t, strings.HasSuffix(ch.Record, ".example.com"), ch.Record)
+			assert.NotEmpty(t, ch.Content)
+		}
+		assert.Contains(t, p.Reason, "CNAME")
+		assert.Equal(t, 1, f.orders())
+	})
+	t.Run("email", func(t *testing.T) {
+		f := newFixture(t)
+		f.flow.DVMethod, f.flow.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
+		req := request(t, "example.com", "www.example.com")
+		_, err := f.step(t, req)
+		p, pending := ca.IsPending(err)
+		require.True(t, pending, "%v", err)
+		assert.Contains(t, p.Reason, "admin@example.com")
+		assert.Empty(t, f.journal.load(t).OpenChallenges())
+		_, err = f.step(t, req)
+		require.True(t, isPending(err), "%v", err)
+		assert.Equal(t, 1, f.orders())
+	})
+}
+
+func isPending(err error) bool {
+	_, ok := ca.IsPending(err)
+	return ok
+}

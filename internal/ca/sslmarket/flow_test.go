@@ -1,0 +1,472 @@
+package sslmarket_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
+)
+
+const (
+	flowToken   = "flow-token"
+	flowAccount = "acme"
+	flowMount   = "/sslmarket/api"
+	staleAfter  = time.Minute
+)
+
+// memJournal keeps the last saved state, as the annotation would.
+type memJournal struct {
+	mu    sync.Mutex
+	saved string
+	saves int
+	// fail, when set, may refuse a save (before) or die right after it (after).
+	fail  func(*ca.State) error
+	after func(*ca.State) error
+}
+
+func (j *memJournal) Save(_ context.Context, st *ca.State) error {
+	if j.fail != nil {
+		if err := j.fail(st); err != nil {
+			return err
+		}
+	}
+	data, err := st.Encode()
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.saved = data
+	j.saves++
+	j.mu.Unlock()
+	if j.after != nil {
+		return j.after(st)
+	}
+	return nil
+}
+
+// load returns what a restarted process would read.
+func (j *memJournal) load(t *testing.T) *ca.State {
+	t.Helper()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	st, err := ca.DecodeState(j.saved)
+	require.NoError(t, err)
+	return st
+}
+
+// presenter records what the flow presented; the file server below serves
+// the journal's open HTTP challenges, like the responder.
+type presenter struct {
+	mu        sync.Mutex
+	presented []ca.Challenge
+}
+
+func (p *presenter) Present(_ context.Context, ch ca.Challenge) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.presented = append(p.presented, ch)
+	return nil
+}
+
+func (p *presenter) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
+
+// files serves the journal's open HTTP challenges by Host and path.
+type files struct{ j *memJournal }
+
+func (s files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	s.j.mu.Lock()
+	data := s.j.saved
+	s.j.mu.Unlock()
+	st, _ := ca.DecodeState(data)
+	if st != nil {
+		for _, ch := range st.OpenChallenges() {
+			if ch.Type == ca.HTTP01 && ch.Name == host && ch.Path == r.URL.Path {
+				_, _ = w.Write([]byte(ch.Content))
+				return
+			}
+		}
+	}
+	http.NotFound(w, r)
+}
+
+type flowFixture struct {
+	sb        *sandbox.Server
+	journal   *memJournal
+	presenter *presenter
+	now       time.Time
+	flow      *sslmarket.Flow
+	apiURL    string
+}
+
+func contacts() sslmarket.Contacts {
+	return sslmarket.Contacts{
+		OwnerName: "Acme s.r.o.", OwnerStreet: "Main 1", OwnerCity: "Praha", OwnerZip: "11000", OwnerCountry: "CZ", OwnerTel: "+420.123456789",
+		AuthTitle: "Mr", AuthFirstname: "Jan", AuthLastname: "Novak", AuthTel: "+420.123456789", AuthEmail: "jan@example.com",
+		TechTitle: "Ms", TechFirstname: "Eva", TechLastname: "Novakova", TechEmail: "eva@example.com", TechTel: "+420.123456789",
+		InvoiceName: "Acme s.r.o.", InvoiceStreet: "Main 1", InvoiceCity: "Praha", InvoiceZip: "11000", InvoiceCountry: "CZ", InvoiceEmail: "billing@example.com",
+	}
+}
+
+func newFlowFixture(t *testing.T) *flowFixture {
+	t.Helper()
+	f := &flowFixture{journal: &memJournal{}, presenter: &presenter{}, now: time.Now()}
+	fs := httptest.NewServer(files{f.journal})
+	t.Cleanup(fs.Close)
+	auth, err := authority.New()
+	require.NoError(t, err)
+	f.sb = sandbox.New(sandbox.Config{
+		Accounts:      map[string]string{flowToken: flowAccount},
+		Authority:     auth,
+		HTTP01Address: strings.TrimPrefix(fs.URL, "http://"),
+	})
+	mux := http.NewServeMux()
+	mux.Handle(flowMount+"/", http.StripPrefix(flowMount, f.sb))
+	api := httptest.NewServer(mux)
+	t.Cleanup(api.Close)
+	f.apiURL = api.URL + flowMount
+	client, err := sslmarket.New(f.apiURL, flowToken)
+	require.NoError(t, err)
+	f.flow = &sslmarket.Flow{
+		Client:       client,
+		ProductCode:  "rapidssl-rapidssl-dv",
+		Years:        1,
+		DVAuthMethod: sslmarket.DVAuthFile,
+		Contacts:     contacts(),
+		Presenter:    f.presenter,
+		Now:          func() time.Time { return f.now },
+		StaleAfter:   staleAfter,
+	}
+	return f
+}
+
+func (f *flowFixture) stats() sandbox.AccountStats { return f.sb.Stats()[flowAccount] }
+
+// csrWithCN makes a CSR for names whose common name is cn.
+func csrWithCN(t *testing.T, cn string, names ...string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn}, DNSNames: names}, key)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+}
+
+func request(t *testing.T, names ...string) ca.Request {
+	t.Helper()
+	return ca.Request{CSR: csrWithCN(t, names[0], names...), DNSNames: names}
+}
+
+// step runs Issue once from the saved state, as a reconcile would.
+func (f *flowFixture) step(t *testing.T, req ca.Request) (*ca.Result, error) {
+	t.Helper()
+	st := f.journal.load(t)
+	if st == nil {
+		st = ca.NewState("sslmarket", f.now)
+	}
+	return f.flow.Issue(context.Background(), req, st, f.journal)
+}
+
+// drive runs Issue the way reconciles would until it stops being pending.
+func (f *flowFixture) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
+	t.Helper()
+	for range 20 {
+		res, err := f.step(t, req)
+		if _, pending := ca.IsPending(err); pending {
+			continue
+		}
+		return res, err
+	}
+	t.Fatal("the flow never finished")
+	return nil, nil
+}
+
+// requirePending fails unless err is a PendingError and returns its reason.
+func requirePending(t *testing.T, err error) string {
+	t.Helper()
+	p, ok := ca.IsPending(err)
+	require.True(t, ok, "want a PendingError, got %v", err)
+	return p.Reason
+}
+
+func TestFlowIssuesMultiNameOnce(t *testing.T) {
+	f := newFlowFixture(t)
+	names := []string{"a.example.com", "b.example.com", "c.example.com"}
+	req := request(t, names...)
+
+	_, err := f.step(t, req)
+	requirePending(t, err)
+	st := f.journal.load(t)
+	require.NotEmpty(t, st.OrderID, "the order id is saved at once")
+	assert.Nil(t, st.Intent)
+
+	_, err = f.step(t, req)
+	p := requirePending(t, err)
+	assert.Contains(t, p, "order "+st.OrderID+" is processing")
+	assert.Contains(t, p, sslmarket.DCVFilePath)
+	st = f.journal.load(t)
+	require.Len(t, st.OpenChallenges(), 3)
+	for _, ch := range st.OpenChallenges() {
+		assert.Equal(t, ca.HTTP01, ch.Type)
+		assert.Equal(t, sslmarket.DCVFilePath, ch.Path)
+		assert.NotEmpty(t, ch.Content)
+	}
+	assert.Len(t, f.presenter.presented, 3)
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	_, err = ca.VerifyChain(req, res.ChainPEM)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(res.ChainPEM), "BEGIN CERTIFICATE"), "leaf + intermediate")
+	assert.Empty(t, f.journal.load(t).OpenChallenges(), "challenges are closed once issued")
+
+	again, err := f.drive(t, req)
+	require.NoError(t, err, "a reconcile after issuance returns the saved chain")
+	assert.Equal(t, res.ChainPEM, again.ChainPEM)
+
+	stats := f.stats()
+	assert.Equal(t, 1, stats.Orders, "exactly one paid order")
+	assert.Equal(t, 1, stats.Downloads)
+	assert.Equal(t, 1, stats.Issued)
+}
+
+func TestFlowCrashBeforeOrderCallOrdersOnceAfterStale(t *testing.T) {
+	f := newFlowFixture(t)
+	req := request(t, "a.example.com", "b.example.com")
+	crash := errors.New("killed")
+	// The process dies right after claiming the order (intent saved).
+	f.journal.after = func(st *ca.State) error {
+		if st.Intent != nil && st.OrderID == "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.step(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.after = nil
+	require.Equal(t, 0, f.stats().Orders, "the crash came before the call")
+	require.NotNil(t, f.journal.load(t).Intent)
+
+	_, err = f.step(t, req)
+	p := requirePending(t, err)
+	assert.Contains(t, p, "another worker claimed the order")
+	assert.Equal(t, 0, f.stats().Orders, "a fresh intent belongs to a worker that may still be calling")
+
+	f.now = f.now.Add(2 * staleAfter)
+	_, err = f.step(t, req)
+	requirePending(t, err)
+	st := f.journal.load(t)
+	require.NotEmpty(t, st.OrderID)
+	assert.Nil(t, st.Intent)
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.ChainPEM)
+	assert.Equal(t, 1, f.stats().Orders)
+}
+
+func TestFlowCrashAfterOrderAdoptsIt(t *testing.T) {
+	f := newFlowFixture(t)
+	req := request(t, "a.example.com", "b.example.com")
+	crash := errors.New("killed")
+	// The order is placed; the process dies before its id is saved.
+	f.journal.fail = func(st *ca.State) error {
+		if st.OrderID != "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.step(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail = nil
+	require.Equal(t, 1, f.stats().Orders)
+	st := f.journal.load(t)
+	require.Empty(t, st.OrderID)
+	require.NotNil(t, st.Intent)
+
+	_, err = f.step(t, req)
+	requirePending(t, err)
+	require.Equal(t, 1, f.stats().Orders, "no second order while the intent is fresh")
+
+	f.now = f.now.Add(2 * staleAfter)
+	_, err = f.step(t, req)
+	p := requirePending(t, err)
+	assert.Contains(t, p, "adopted SSLmarket order")
+	st = f.journal.load(t)
+	assert.Equal(t, "100001", st.OrderID, "the interrupted attempt's order")
+	assert.Nil(t, st.Intent)
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.ChainPEM)
+	assert.Equal(t, 1, f.stats().Orders, "adopted, not ordered again")
+}
+
+func TestFlowAdoptionSkipsOtherRequestsOrders(t *testing.T) {
+	f := newFlowFixture(t)
+	// Another request for the same names (another key) owns an order.
+	other := request(t, "a.example.com")
+	_, err := f.step(t, other)
+	requirePending(t, err)
+	require.Equal(t, 1, f.stats().Orders)
+
+	f.journal = &memJournal{}
+	req := request(t, "a.example.com")
+	st := ca.NewState("sslmarket", f.now)
+	st.Intent = &ca.Intent{Step: "order", At: f.now, Attempt: 1}
+	require.NoError(t, f.journal.Save(context.Background(), st))
+
+	f.now = f.now.Add(2 * staleAfter)
+	_, err = f.step(t, req)
+	requirePending(t, err)
+	st = f.journal.load(t)
+	assert.Equal(t, "100002", st.OrderID, "the other key's order is not adopted")
+	assert.Equal(t, 2, f.stats().Orders)
+}
+
+func TestFlowCrashAfterDownloadDownloadsAgain(t *testing.T) {
+	f := newFlowFixture(t)
+	req := request(t, "a.example.com", "b.example.com")
+	crash := errors.New("killed")
+	f.journal.fail = func(st *ca.State) error {
+		if st.ChainPEM != "" {
+			return crash
+		}
+		return nil
+	}
+	_, err := f.drive(t, req)
+	require.ErrorIs(t, err, crash)
+	f.journal.fail = nil
+	require.Equal(t, 1, f.stats().Downloads)
+
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.ChainPEM)
+	stats := f.stats()
+	assert.Equal(t, 1, stats.Orders)
+	assert.Equal(t, 2, stats.Downloads, "downloaded again, not ordered again")
+}
+
+func TestFlowRefusesBeforeOrdering(t *testing.T) {
+	many := make([]string, 102)
+	for i := range many {
+		many[i] = fmt.Sprintf("n%d.example.com", i)
+	}
+	cases := []struct {
+		name    string
+		product string
+		method  string
+		names   []string
+		want    string
+	}{
+		{"wildcard on a plain product", "rapidssl-rapidssl-dv", sslmarket.DVAuthFile, []string{"www.example.com", "*.example.com"}, "*.example.com"},
+		{"too many SANs", "rapidssl-rapidssl-dv", sslmarket.DVAuthFile, many, "the request has 101"},
+		{"FILE cannot validate a wildcard", "rapidssl-rapidssl-wildcard-dv", sslmarket.DVAuthFile, []string{"*.example.com"}, "dvAuthMethod"},
+		{"unknown product", "no-such-product", sslmarket.DVAuthFile, []string{"a.example.com"}, "spec.sslmarket.productCode"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFlowFixture(t)
+			f.flow.ProductCode, f.flow.DVAuthMethod = tc.product, tc.method
+			_, err := f.step(t, request(t, tc.names...))
+			require.Error(t, err)
+			assert.True(t, ca.IsPermanent(err), "%v", err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, 0, f.stats().Orders)
+			assert.Equal(t, 0, f.journal.saves, "no intent claimed")
+		})
+	}
+}
+
+func TestFlowResellerRefusalClearsIntent(t *testing.T) {
+	f := newFlowFixture(t)
+	// The sandbox refuses a CSR whose common name is not among the names.
+	req := ca.Request{CSR: csrWithCN(t, "other.example.com", "a.example.com"), DNSNames: []string{"a.example.com"}}
+	_, err := f.step(t, req)
+	require.Error(t, err)
+	assert.True(t, ca.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), "invalid_parameter")
+	assert.Contains(t, err.Error(), "common name")
+	assert.Equal(t, 0, f.stats().Orders)
+	assert.Nil(t, f.journal.load(t).Intent, "nothing was bought: the claim is released")
+}
+
+func TestFlowWrongToken(t *testing.T) {
+	f := newFlowFixture(t)
+	client, err := sslmarket.New(f.apiURL, "wrong-token")
+	require.NoError(t, err)
+	f.flow.Client = client
+
+	err = f.flow.Check(context.Background())
+	assert.True(t, ca.IsCredentials(err), "%v", err)
+
+	_, err = f.step(t, request(t, "a.example.com"))
+	assert.True(t, ca.IsCredentials(err), "%v", err)
+	assert.Equal(t, 0, f.stats().Orders)
+}
+
+func TestFlowCheck(t *testing.T) {
+	f := newFlowFixture(t)
+	require.NoError(t, f.flow.Check(context.Background()))
+
+	f.flow.ProductCode = "no-such-product"
+	err := f.flow.Check(context.Background())
+	assert.True(t, ca.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), "spec.sslmarket.productCode")
+}
+
+func TestFlowDNSAndEmailWait(t *testing.T) {
+	t.Run("DNS", func(t *testing.T) {
+		f := newFlowFixture(t)
+		f.flow.ProductCode, f.flow.DVAuthMethod = "rapidssl-rapidssl-wildcard-dv", sslmarket.DVAuthDNS
+		req := request(t, "example.com", "*.example.com")
+		_, err := f.step(t, req)
+		requirePending(t, err)
+		_, err = f.step(t, req)
+		p := requirePending(t, err)
+		assert.Contains(t, p, "TXT records at example.com")
+		chs := f.journal.load(t).OpenChallenges()
+		require.Len(t, chs, 2)
+		for _, ch := range chs {
+			assert.Equal(t, ca.DNS01, ch.Type)
+			assert.Equal(t, "example.com", ch.Record, "the base name, also for the wildcard")
+			assert.Equal(t, "TXT", ch.RecordType)
+			assert.NotEmpty(t, ch.Content)
+		}
+	})
+	t.Run("Email", func(t *testing.T) {
+		f := newFlowFixture(t)
+		f.flow.DVAuthMethod = sslmarket.DVAuthEmail
+		req := request(t, "a.example.com")
+		_, err := f.step(t, req)
+		requirePending(t, err)
+		_, err = f.step(t, req)
+		p := requirePending(t, err)
+		assert.Contains(t, p, "waiting for the approval email")
+		assert.Empty(t, f.journal.load(t).OpenChallenges())
+		assert.Empty(t, f.presenter.presented)
+	})
+}
