@@ -66,12 +66,13 @@ func run(ctx context.Context, keep bool) error {
 		return err
 	}
 	fmt.Println()
-	for account, st := range stats.SSLCI {
-		fmt.Printf("sandbox SSLCI account %-8s verification orders %d, finalizes (paid) %d\n", account, st.VerificationOrders, st.Finalizes)
+	for _, account := range []string{"shop", "platform"} {
+		fmt.Printf("sandbox account %-8s  SSLCI finalizes %d   SSLmarket orders %d   CyberSSL orders %d\n", account,
+			stats.SSLCI[account].Finalizes, stats.SSLmarket[account].Orders, stats.CyberSSL[account].Orders)
 	}
 	fmt.Println()
 	kubectl := filepath.Join(os.Getenv(framework.AssetsEnv), "kubectl")
-	fmt.Printf("Point kubectl at the stack:\n  export KUBECONFIG=%s\n  %s get resellerissuers,resellerclusterissuers,certificates,certificaterequests -A\n", stack.Control.KubeconfigPath, kubectl)
+	fmt.Printf("Point kubectl at the stack:\n  export KUBECONFIG=%s\n  %s get resellerissuers,resellerclusterissuers,certificates,certificaterequests -A -o wide\n", stack.Control.KubeconfigPath, kubectl)
 	if keep {
 		say("KEEP=1: the stack stays up; press Ctrl-C to tear it down")
 		<-ctx.Done()

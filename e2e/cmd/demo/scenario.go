@@ -46,29 +46,35 @@ func (d *demo) issue(ctx context.Context) ([]row, error) {
 	const ns = "demo"
 	objs := []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}},
-		secret(ns, "sslci-token", demoAccounts["shop"]),
-		&v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sslci"}, Spec: d.sslci("sslci-token")},
-		secret(framework.ClusterResourceNamespace, "sslci-token", demoAccounts["platform"]),
-		&v1alpha1.ResellerClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "sslci"}, Spec: d.sslci("sslci-token")},
-		&cmapi.Certificate{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "shop"},
-			Spec: cmapi.CertificateSpec{
-				SecretName: "shop-tls",
-				DNSNames:   []string{"shop.example.com", "www.shop.example.com"},
-				IssuerRef:  cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: "sslci"},
+		secret(ns, "reseller-token", demoAccounts["shop"]),
+		secret(framework.ClusterResourceNamespace, "reseller-token", demoAccounts["platform"]),
+	}
+	var targets []target
+	for _, p := range []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL} {
+		spec := d.spec(p, "reseller-token")
+		objs = append(objs,
+			&v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: p}, Spec: spec},
+			&v1alpha1.ResellerClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: p}, Spec: spec},
+			&cmapi.Certificate{
+				ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: p + "-shop"},
+				Spec: cmapi.CertificateSpec{
+					SecretName: p + "-shop-tls",
+					DNSNames:   []string{"shop." + p + ".example.com", "www.shop." + p + ".example.com"},
+					IssuerRef:  cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: p},
+				},
 			},
-		},
-		ingress(ns, "portal", "portal.example.org", "portal-tls", "sslci"),
+			ingress(ns, p+"-portal", "portal."+p+".example.org", p+"-portal-tls", p),
+		)
+		targets = append(targets,
+			target{"Certificate demo/" + p + "-shop", "ResellerIssuer demo/" + p, ns, p + "-shop-tls"},
+			target{"Ingress demo/" + p + "-portal", "ResellerClusterIssuer " + p, ns, p + "-portal-tls"},
+		)
 	}
 	for _, o := range objs {
 		d.say("creating %T %s", o, client.ObjectKeyFromObject(o))
 		if err := c.Create(ctx, o); err != nil {
 			return nil, err
 		}
-	}
-	targets := []target{
-		{"Certificate demo/shop", "ResellerIssuer demo/sslci", ns, "shop-tls"},
-		{"Ingress demo/portal", "ResellerClusterIssuer sslci", ns, "portal-tls"},
 	}
 	var rows []row
 	for _, t := range targets {
@@ -81,10 +87,36 @@ func (d *demo) issue(ctx context.Context) ([]row, error) {
 	return rows, nil
 }
 
-func (d *demo) sslci(secretName string) v1alpha1.IssuerSpec {
+// spec is a complete Issuer spec for one simulated reseller.
+func (d *demo) spec(provider, secretName string) v1alpha1.IssuerSpec {
+	ref := v1alpha1.SecretKeySelector{Name: secretName, Key: "token"}
+	switch provider {
+	case v1alpha1.ProviderSSLMarket:
+		contact := v1alpha1.SSLMarketContact{Title: "Ops", FirstName: "Jana", LastName: "Novak", Email: "ops@example.com", Tel: "+420.123456789"}
+		return v1alpha1.IssuerSpec{SSLMarket: &v1alpha1.SSLMarket{
+			URL:            v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.SSLmarketPath),
+			TokenSecretRef: ref,
+			ProductCode:    "rapidssl-rapidssl-dv",
+			Years:          1,
+			DVAuthMethod:   "FILE",
+			Owner:          v1alpha1.SSLMarketOwner{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Tel: "+420.123456789"},
+			Auth:           contact,
+			Tech:           contact,
+			Invoice:        v1alpha1.SSLMarketInvoice{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Email: "billing@example.com"},
+		}}
+	case v1alpha1.ProviderCyberSSL:
+		return v1alpha1.IssuerSpec{CyberSSL: &v1alpha1.CyberSSL{
+			URL:             v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.CyberSSLPath + "/"),
+			APIKeySecretRef: ref,
+			ProductID:       1,
+			Period:          1,
+			DVMethod:        "http",
+			Admin:           v1alpha1.CyberSSLContact{FirstName: "Jana", LastName: "Novak", Phone: "+420123456789", Title: "Ops", Email: "ops@example.com"},
+		}}
+	}
 	return v1alpha1.IssuerSpec{SSLCI: &v1alpha1.SSLCI{
 		URL:            v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.SSLCIPath),
-		TokenSecretRef: v1alpha1.SecretKeySelector{Name: secretName, Key: "token"},
+		TokenSecretRef: ref,
 	}}
 }
 
