@@ -21,7 +21,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
@@ -32,32 +35,41 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// TestChaosSSLCI issues Certificates while SIGKILLing reseller-issuer at
-// random moments, then asks the reseller itself how many certificates it
-// sold per name set: never two. make test runs a small slice; make
-// test-chaos sets CHAOS_CERTIFICATES and CHAOS_KILLS.
-func TestChaosSSLCI(t *testing.T) {
+// TestChaos issues Certificates from each reseller while SIGKILLing
+// reseller-issuer at random moments, then asks the reseller itself how many
+// certificates it sold per set of names: never two, and none that no
+// Certificate asked for. make test runs a small slice; make test-chaos sets
+// CHAOS_CERTIFICATES (per provider) and CHAOS_KILLS (per provider).
+func TestChaos(t *testing.T) {
+	for _, provider := range []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL} {
+		t.Run(provider, func(t *testing.T) { chaos(t, provider) })
+	}
+}
+
+func chaos(t *testing.T, provider string) {
 	s := sharedStack(t)
 	ctx := context.Background()
-	certs, kills := envInt("CHAOS_CERTIFICATES", 6), envInt("CHAOS_KILLS", 10)
+	certs, kills := envInt("CHAOS_CERTIFICATES", 4), envInt("CHAOS_KILLS", 6)
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 0))
-	t.Logf("chaos: %d certificates, %d kills, seed %d", certs, kills, seed)
+	t.Logf("chaos %s: %d certificates, %d kills, seed %d", provider, certs, kills, seed)
 
-	ns := "chaos-sslci"
+	account := "chaos-" + provider
+	ns := account
 	createNamespace(t, s, ns)
-	createSecret(t, s, ns, "sslci-token", accounts["chaos-sslci"])
-	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sslci"}, Spec: sslciSpec(s, "sslci-token")}
+	createSecret(t, s, ns, "api", accounts[account])
+	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: provider}, Spec: specFor(s, provider, "api")}
 	require.NoError(t, s.Control.Client.Create(ctx, issuer))
 	waitIssuerCondition(t, s, issuer, metav1.ConditionTrue)
-	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: "sslci"}
+	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: provider}
 
 	// Certificates arrive one per kill cycle, so kills land at every step of
-	// issuance: verification, confirmation, finalize, saving.
+	// issuance: validation, the paid call, polling, saving.
 	killed := 0
 	for i := 0; i < certs || killed < kills; i++ {
 		if i < certs {
-			createCertificate(t, s, ns, fmt.Sprintf("c%03d", i), ref, fmt.Sprintf("c%03d.chaos.example.com", i), fmt.Sprintf("www.c%03d.chaos.example.com", i))
+			host := fmt.Sprintf("c%03d.chaos.%s.example.com", i, provider)
+			createCertificate(t, s, ns, fmt.Sprintf("c%03d", i), ref, host, "www."+host)
 		}
 		if killed < kills {
 			time.Sleep(time.Duration(200+rng.IntN(1800)) * time.Millisecond)
@@ -90,31 +102,63 @@ func TestChaosSSLCI(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 
-	// Ask the reseller: certificates sold per set of names.
-	client, err := sslci.New(s.SandboxURL+sandbox.SSLCIPath, accounts["chaos-sslci"])
-	require.NoError(t, err)
-	sold, err := client.List(ctx)
-	require.NoError(t, err)
-	perNames := map[string]int{}
-	for _, c := range sold.Certificates {
-		names := c.DomainNames()
-		slices.Sort(names)
-		perNames[strings.Join(names, ",")]++
-	}
-	duplicates := 0
-	for names, n := range perNames {
+	sold := soldPerNames(t, s, provider, accounts[account])
+	bought, duplicates := 0, 0
+	for names, n := range sold {
+		bought += n
 		if n > 1 {
 			duplicates += n - 1
 			t.Errorf("names %s were bought %d times", names, n)
 		}
 	}
-	orphans := len(sold.Certificates) - duplicates - ready - stranded
-	fmt.Fprintf(os.Stderr, "chaos sslci: certificates %d, kills %d, ready %d, stranded %d, failed %d, bought %d, duplicates %d, orphans %d\n",
-		certs, killed, ready, stranded, len(failed), len(sold.Certificates), duplicates, orphans)
+	orphans := bought - duplicates - ready - stranded
+	fmt.Fprintf(os.Stderr, "chaos %s: certificates %d, kills %d, ready %d, stranded %d, failed %d, bought %d, duplicates %d, orphans %d\n",
+		provider, certs, killed, ready, stranded, len(failed), bought, duplicates, orphans)
 	assert.Zero(t, duplicates, "never two purchases for one request")
 	assert.Zero(t, orphans, "every purchase belongs to a Certificate")
 	assert.Empty(t, failed, "no Certificate failed for any other reason")
 	assert.Equal(t, certs, ready+stranded, "every Certificate ends Ready (or stranded by SSLCI's missing download, see README)")
+}
+
+// soldPerNames asks the reseller, through our own clients, what the account
+// bought: purchases per sorted, comma-joined set of names.
+func soldPerNames(t *testing.T, s *framework.Stack, provider, token string) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	var sets [][]string
+	switch provider {
+	case v1alpha1.ProviderSSLMarket:
+		c, err := sslmarket.New(s.SandboxURL+sandbox.SSLmarketPath, token)
+		require.NoError(t, err)
+		list, err := c.Orders(ctx)
+		require.NoError(t, err)
+		for _, o := range list {
+			sets = append(sets, o.Names())
+		}
+	case v1alpha1.ProviderCyberSSL:
+		c, err := cyberssl.New(s.SandboxURL+sandbox.CyberSSLPath+"/", token)
+		require.NoError(t, err)
+		list, err := c.Orders(ctx)
+		require.NoError(t, err)
+		for _, o := range list.SSLOrders {
+			sets = append(sets, o.Names())
+		}
+	default:
+		c, err := sslci.New(s.SandboxURL+sandbox.SSLCIPath, token)
+		require.NoError(t, err)
+		list, err := c.List(ctx)
+		require.NoError(t, err)
+		for _, crt := range list.Certificates {
+			sets = append(sets, crt.DomainNames())
+		}
+	}
+	out := map[string]int{}
+	for _, names := range sets {
+		names = slices.Clone(names)
+		slices.Sort(names)
+		out[strings.Join(names, ",")]++
+	}
+	return out
 }
 
 // certificateState is ready, stranded (an interrupted SSLCI finalize whose

@@ -24,6 +24,8 @@ var accounts = map[string]string{
 	"sslci-ingress":         "canary-7f3a-sslci-ingress",
 	"sslci-csr":             "canary-7f3a-sslci-csr",
 	"chaos-sslci":           "canary-7f3a-chaos-sslci",
+	"chaos-sslmarket":       "canary-7f3a-chaos-sslmarket",
+	"chaos-cyberssl":        "canary-7f3a-chaos-cyberssl",
 	"sslmarket-certificate": "canary-7f3a-sslmarket-certificate",
 	"sslmarket-ingress":     "canary-7f3a-sslmarket-ingress",
 	"cyberssl-certificate":  "canary-7f3a-cyberssl-certificate",

@@ -103,13 +103,18 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	}
 	live, err := s.liveObject(ctx, cr)
 	if err != nil {
-		return signer.PEMBundle{}, err
+		// Never a plain error: issuer-lib fails old requests on those, and an
+		// order may already be live at the reseller.
+		return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 	}
 	st, err := order.Load(live)
 	if err != nil {
 		return signer.PEMBundle{}, signer.PermanentError{Err: err}
 	}
-	spec, _ := v1alpha1.SpecOf(issuer)
+	spec, ok := v1alpha1.SpecOf(issuer)
+	if !ok {
+		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
+	}
 	if st == nil {
 		st = ca.NewState(spec.Provider(), s.Now())
 	}
@@ -172,7 +177,7 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer) (Provide
 		if apierrors.IsNotFound(err) {
 			return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s not found", field, ns, ref.Name)}
 		}
-		return nil, fmt.Errorf("%s: reading Secret %s/%s: %w", field, ns, ref.Name, err)
+		return nil, signer.PendingError{Err: fmt.Errorf("%s: reading Secret %s/%s: %w", field, ns, ref.Name, err), RequeueAfter: 5 * time.Second}
 	}
 	value, ok := secret.Data[ref.Key]
 	if !ok || len(value) == 0 {

@@ -1,0 +1,635 @@
+package signer
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
+	"github.com/cert-manager/issuer-lib/controllers/signer"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
+)
+
+const (
+	testNS        = "team-a"
+	clusterNS     = "reseller-issuer"
+	secretName    = "sslci-token"
+	secretKey     = "token"
+	secretValue   = "s3cr3t-t0ken-value"
+	requestName   = "web-1"
+	testChainPEM  = "-----BEGIN CERTIFICATE-----\nleaf\n-----END CERTIFICATE-----\n"
+	testCAPEM     = "-----BEGIN CERTIFICATE-----\nroot\n-----END CERTIFICATE-----\n"
+	requestUID    = types.UID("uid-web-1")
+	otherProvider = v1alpha1.ProviderSSLMarket
+)
+
+var testNow = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// issueCall records one call to fakeProvider.Issue.
+type issueCall struct {
+	req ca.Request
+	st  ca.State
+}
+
+// fakeProvider is a Provider that records its calls.
+type fakeProvider struct {
+	mu sync.Mutex
+
+	checkDetail string
+	checkErr    error
+	checkCalls  int
+
+	// issue, when set, runs inside Issue (e.g. to save through the journal).
+	issue      func(ctx context.Context, st *ca.State, j ca.Journal) error
+	result     *ca.Result
+	issueErr   error
+	issueCalls []issueCall
+}
+
+func (p *fakeProvider) Check(context.Context) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.checkCalls++
+	return p.checkDetail, p.checkErr
+}
+
+func (p *fakeProvider) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error) {
+	p.mu.Lock()
+	p.issueCalls = append(p.issueCalls, issueCall{req: req, st: *st})
+	p.mu.Unlock()
+	if p.issue != nil {
+		if err := p.issue(ctx, st, j); err != nil {
+			return nil, err
+		}
+	}
+	if p.issueErr != nil {
+		return nil, p.issueErr
+	}
+	return p.result, nil
+}
+
+// fakeBuilder is a ProviderBuilder handing out one fakeProvider.
+type fakeBuilder struct {
+	provider *fakeProvider
+	err      error
+
+	mu      sync.Mutex
+	secrets []string
+	specs   []*v1alpha1.IssuerSpec
+}
+
+func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.secrets = append(b.secrets, string(secret))
+	b.specs = append(b.specs, spec)
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.provider, nil
+}
+
+func testScheme(t *testing.T) *runtime.Scheme {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	require.NoError(t, clientgoscheme.AddToScheme(scheme))
+	require.NoError(t, cmapi.AddToScheme(scheme))
+	require.NoError(t, v1alpha1.AddToScheme(scheme))
+	return scheme
+}
+
+func sslciSpec() v1alpha1.IssuerSpec {
+	return v1alpha1.IssuerSpec{SSLCI: &v1alpha1.SSLCI{
+		URL:            "https://sslci.test/api",
+		TokenSecretRef: v1alpha1.SecretKeySelector{Name: secretName, Key: secretKey},
+	}}
+}
+
+func namespacedIssuer() *v1alpha1.ResellerIssuer {
+	return &v1alpha1.ResellerIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "reseller", Namespace: testNS},
+		Spec:       sslciSpec(),
+	}
+}
+
+func clusterIssuer() *v1alpha1.ResellerClusterIssuer {
+	return &v1alpha1.ResellerClusterIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "reseller"},
+		Spec:       sslciSpec(),
+	}
+}
+
+func tokenSecret(ns string, data map[string][]byte) *corev1.Secret {
+	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: secretName, Namespace: ns}, Data: data}
+}
+
+func certificateRequest(csr []byte, annotations map[string]string) *cmapi.CertificateRequest {
+	return &cmapi.CertificateRequest{
+		ObjectMeta: metav1.ObjectMeta{Name: requestName, Namespace: testNS, UID: requestUID, Annotations: annotations},
+		Spec: cmapi.CertificateRequestSpec{
+			Request:   csr,
+			IssuerRef: cmmeta.IssuerReference{Name: "reseller", Kind: "ResellerIssuer", Group: "reseller-issuer.dev"},
+			Duration:  &metav1.Duration{Duration: 90 * 24 * time.Hour},
+		},
+	}
+}
+
+// env is a Signer wired to a fake client and a fake provider.
+type env struct {
+	client   client.Client
+	signer   *Signer
+	provider *fakeProvider
+	builder  *fakeBuilder
+}
+
+func newEnv(t *testing.T, objs ...client.Object) *env {
+	t.Helper()
+	c := fake.NewClientBuilder().
+		WithScheme(testScheme(t)).
+		WithObjects(objs...).
+		WithStatusSubresource(&v1alpha1.ResellerIssuer{}, &v1alpha1.ResellerClusterIssuer{}, &cmapi.CertificateRequest{}).
+		Build()
+	p := &fakeProvider{result: &ca.Result{ChainPEM: []byte(testChainPEM), CAPEM: []byte(testCAPEM)}}
+	b := &fakeBuilder{provider: p}
+	return &env{
+		client:   c,
+		provider: p,
+		builder:  b,
+		signer: &Signer{
+			Client:                   c,
+			APIReader:                c,
+			ClusterResourceNamespace: clusterNS,
+			Build:                    b.Build,
+			Now:                      func() time.Time { return testNow },
+		},
+	}
+}
+
+func (e *env) storedState(t *testing.T) (string, bool) {
+	t.Helper()
+	cr := &cmapi.CertificateRequest{}
+	require.NoError(t, e.client.Get(context.Background(), types.NamespacedName{Namespace: testNS, Name: requestName}, cr))
+	v, ok := cr.Annotations[order.StateAnnotation]
+	return v, ok
+}
+
+func encodedState(t *testing.T, st *ca.State) string {
+	t.Helper()
+	s, err := st.Encode()
+	require.NoError(t, err)
+	return s
+}
+
+// assertKind checks that err is classified as kind for issuer-lib: "pending",
+// "permanent" or "issuer".
+func assertKind(t *testing.T, err error, kind string) {
+	t.Helper()
+	isPending := errors.As(err, &signer.PendingError{})
+	isPermanent := errors.As(err, &signer.PermanentError{})
+	isIssuer := errors.As(err, &signer.IssuerError{})
+	got := map[string]bool{"pending": isPending, "permanent": isPermanent, "issuer": isIssuer}
+	for k, v := range got {
+		assert.Equal(t, k == kind, v, "want a %s error, got %T: %v", kind, err, err)
+	}
+}
+
+func TestSign(t *testing.T) {
+	validCSR := makeCSR(t, csrSpec{cn: "www.example.com", dns: []string{"www.example.com", "Example.com"}})
+	requestKey := types.NamespacedName{Namespace: testNS, Name: requestName}
+
+	tests := []struct {
+		name string
+		// issuer defaults to a namespaced ResellerIssuer.
+		issuer issuerapi.Issuer
+		// secret defaults to a complete Secret in the issuer's namespace;
+		// noSecret leaves it out.
+		secret      *corev1.Secret
+		noSecret    bool
+		csr         []byte
+		annotations map[string]string
+		// prepare runs once the environment is built.
+		prepare func(t *testing.T, e *env)
+		// mutate changes the request handed to Sign (not the stored one).
+		mutate func(cr *cmapi.CertificateRequest)
+
+		// wantErr is "" (success), "pending", "permanent", "issuer" or
+		// "other" (a plain error).
+		wantErr     string
+		wantMsg     []string
+		wantRequeue time.Duration
+		wantIssue   int
+		wantBuild   int
+		check       func(t *testing.T, e *env)
+	}{
+		{
+			name:      "success returns the provider's chain",
+			wantIssue: 1,
+			wantBuild: 1,
+			check: func(t *testing.T, e *env) {
+				call := e.provider.issueCalls[0]
+				assert.Equal(t, v1alpha1.ProviderSSLCI, call.st.Provider, "the state names the issuer's provider")
+				assert.Equal(t, ca.StateVersion, call.st.Version)
+				assert.True(t, testNow.Equal(call.st.Progress), "a new state starts now")
+				assert.Equal(t, []string{"www.example.com", "example.com"}, call.req.DNSNames)
+				assert.Equal(t, validCSR, call.req.CSR)
+				assert.Equal(t, 90*24*time.Hour, call.req.Duration)
+				require.Len(t, e.builder.specs, 1)
+				assert.NotNil(t, e.builder.specs[0].SSLCI, "the builder gets the issuer's spec")
+				_, stored := e.storedState(t)
+				assert.False(t, stored, "the signer itself writes no state")
+			},
+		},
+		{
+			name: "the journal persists what the provider saves",
+			prepare: func(_ *testing.T, e *env) {
+				e.provider.issue = func(ctx context.Context, st *ca.State, j ca.Journal) error {
+					st.OrderID = "order-42"
+					st.Name("www.example.com").Verified = true
+					if err := j.Save(ctx, st); err != nil {
+						return err
+					}
+					st.ChainPEM = testChainPEM
+					return j.Save(ctx, st) // a second save follows the first
+				}
+			},
+			wantIssue: 1,
+			wantBuild: 1,
+			check: func(t *testing.T, e *env) {
+				raw, ok := e.storedState(t)
+				require.True(t, ok, "annotation %s must be on the request", order.StateAnnotation)
+				st, err := ca.DecodeState(raw)
+				require.NoError(t, err)
+				assert.Equal(t, v1alpha1.ProviderSSLCI, st.Provider)
+				assert.Equal(t, "order-42", st.OrderID)
+				assert.Equal(t, testChainPEM, st.ChainPEM)
+				assert.True(t, st.Name("www.example.com").Verified)
+			},
+		},
+		{
+			name: "a stored state of the same provider is resumed; a plain error waits from its progress",
+			annotations: map[string]string{order.StateAnnotation: encodedState(t, &ca.State{
+				Version: ca.StateVersion, Provider: v1alpha1.ProviderSSLCI, OrderID: "order-7", Progress: testNow.Add(-40 * time.Second),
+			})},
+			prepare: func(_ *testing.T, e *env) {
+				e.provider.issueErr = errors.New("reseller timed out")
+			},
+			wantErr:     "pending",
+			wantMsg:     []string{"reseller timed out"},
+			wantRequeue: 10 * time.Second, // a quarter of the 40s since progress
+			wantIssue:   1,
+			wantBuild:   1,
+			check: func(t *testing.T, e *env) {
+				call := e.provider.issueCalls[0]
+				assert.Equal(t, "order-7", call.st.OrderID)
+				assert.True(t, testNow.Add(-40*time.Second).Equal(call.st.Progress))
+			},
+		},
+		{
+			name: "a provider's pending error keeps its wait",
+			prepare: func(_ *testing.T, e *env) {
+				e.provider.issueErr = ca.Pending("waiting for DCV", 30*time.Second)
+			},
+			wantErr:     "pending",
+			wantMsg:     []string{"waiting for DCV"},
+			wantRequeue: 30 * time.Second,
+			wantIssue:   1,
+			wantBuild:   1,
+		},
+		{
+			name: "a provider's permanent error fails the request",
+			prepare: func(_ *testing.T, e *env) {
+				e.provider.issueErr = ca.Permanent(errors.New("product refused"))
+			},
+			wantErr:   "permanent",
+			wantMsg:   []string{"product refused"},
+			wantIssue: 1,
+			wantBuild: 1,
+		},
+		{
+			name: "a provider's credentials error is an issuer error",
+			prepare: func(_ *testing.T, e *env) {
+				e.provider.issueErr = ca.Credentials(errors.New("token refused"))
+			},
+			wantErr:   "issuer",
+			wantMsg:   []string{"token refused"},
+			wantIssue: 1,
+			wantBuild: 1,
+		},
+		{
+			name:        "a save that conflicts with another worker stays pending",
+			annotations: map[string]string{"touched": "0"},
+			prepare: func(t *testing.T, e *env) {
+				e.provider.issue = func(ctx context.Context, st *ca.State, j ca.Journal) error {
+					// Another worker changes the request after it was read live.
+					other := &cmapi.CertificateRequest{}
+					require.NoError(t, e.client.Get(ctx, requestKey, other))
+					other.Annotations["touched"] = "1"
+					require.NoError(t, e.client.Update(ctx, other))
+					return j.Save(ctx, st)
+				}
+			},
+			wantErr:     "pending",
+			wantMsg:     []string{"another worker"},
+			wantRequeue: time.Second,
+			wantIssue:   1,
+			wantBuild:   1,
+			check: func(t *testing.T, e *env) {
+				_, stored := e.storedState(t)
+				assert.False(t, stored, "the conflicting save must not land")
+			},
+		},
+		{
+			name: "a state started by another provider is refused",
+			annotations: map[string]string{order.StateAnnotation: encodedState(t, &ca.State{
+				Version: ca.StateVersion, Provider: otherProvider, OrderID: "9", Progress: testNow,
+			})},
+			wantErr: "permanent",
+			wantMsg: []string{otherProvider, v1alpha1.ProviderSSLCI, "not ordering twice"},
+		},
+		{
+			name:        "a corrupt state annotation is refused",
+			annotations: map[string]string{order.StateAnnotation: "{not json"},
+			wantErr:     "permanent",
+			wantMsg:     []string{order.StateAnnotation},
+		},
+		{
+			name:     "a missing Secret is an issuer error",
+			noSecret: true,
+			wantErr:  "issuer",
+			wantMsg:  []string{"spec.sslci.tokenSecretRef", testNS + "/" + secretName, "not found"},
+		},
+		{
+			name:    "a Secret without the key is an issuer error",
+			secret:  tokenSecret(testNS, map[string][]byte{"other": []byte(secretValue)}),
+			wantErr: "issuer",
+			wantMsg: []string{"spec.sslci.tokenSecretRef", testNS + "/" + secretName, `"` + secretKey + `"`},
+		},
+		{
+			name:    "a Secret with an empty key is an issuer error",
+			secret:  tokenSecret(testNS, map[string][]byte{secretKey: {}}),
+			wantErr: "issuer",
+			wantMsg: []string{"spec.sslci.tokenSecretRef", `"` + secretKey + `"`},
+		},
+		{
+			name:      "a cluster issuer reads the cluster resource namespace",
+			issuer:    clusterIssuer(),
+			secret:    tokenSecret(clusterNS, map[string][]byte{secretKey: []byte(secretValue)}),
+			wantIssue: 1,
+			wantBuild: 1,
+		},
+		{
+			name:    "a cluster issuer ignores a Secret in the request's namespace",
+			issuer:  clusterIssuer(),
+			secret:  tokenSecret(testNS, map[string][]byte{secretKey: []byte(secretValue)}),
+			wantErr: "issuer",
+			wantMsg: []string{"spec.sslci.tokenSecretRef", clusterNS + "/" + secretName},
+		},
+		{
+			name:    "a bad CSR fails before anything is ordered",
+			csr:     badSignatureCSR(t),
+			wantErr: "permanent",
+			wantMsg: []string{"signature is invalid"},
+		},
+		{
+			name:    "an IP SAN fails before anything is ordered",
+			csr:     makeCSR(t, csrSpec{dns: []string{"a.example.com"}, ips: []net.IP{net.ParseIP("192.0.2.1")}}),
+			wantErr: "permanent",
+			wantMsg: []string{"192.0.2.1"},
+		},
+		{
+			name:    "isCA fails before anything is ordered",
+			mutate:  func(cr *cmapi.CertificateRequest) { cr.Spec.IsCA = true },
+			wantErr: "permanent",
+			wantMsg: []string{"isCA"},
+		},
+		{
+			name: "a builder's permanent error fails the request",
+			prepare: func(_ *testing.T, e *env) {
+				e.builder.err = ca.Permanent(errors.New("spec.sslci: bad URL"))
+			},
+			wantErr:   "permanent",
+			wantMsg:   []string{"bad URL"},
+			wantBuild: 1,
+		},
+		{
+			name:   "a request replaced while being signed is not signed",
+			mutate: func(cr *cmapi.CertificateRequest) { cr.UID = "an-older-uid" },
+			// Pending, never a plain error: issuer-lib fails old requests on those.
+			wantErr: "pending",
+			wantMsg: []string{"replaced"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			issuer := tt.issuer
+			if issuer == nil {
+				issuer = namespacedIssuer()
+			}
+			secret := tt.secret
+			if secret == nil && !tt.noSecret {
+				secret = tokenSecret(testNS, map[string][]byte{secretKey: []byte(secretValue)})
+			}
+			csr := tt.csr
+			if csr == nil {
+				csr = validCSR
+			}
+			objs := []client.Object{issuer.(client.Object), certificateRequest(csr, tt.annotations)}
+			if secret != nil {
+				objs = append(objs, secret)
+			}
+			e := newEnv(t, objs...)
+			if tt.prepare != nil {
+				tt.prepare(t, e)
+			}
+			cr := &cmapi.CertificateRequest{}
+			require.NoError(t, e.client.Get(context.Background(), requestKey, cr))
+			if tt.mutate != nil {
+				tt.mutate(cr)
+			}
+
+			bundle, err := e.signer.Sign(context.Background(), signer.CertificateRequestObjectFromCertificateRequest(cr), issuer)
+
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, testChainPEM, string(bundle.ChainPEM))
+				assert.Equal(t, testCAPEM, string(bundle.CAPEM))
+			} else {
+				require.Error(t, err)
+				assert.Empty(t, bundle.ChainPEM)
+				if tt.wantErr == "other" {
+					assertKind(t, err, "")
+				} else {
+					assertKind(t, err, tt.wantErr)
+				}
+				for _, m := range tt.wantMsg {
+					assert.ErrorContains(t, err, m)
+				}
+				assert.NotContains(t, err.Error(), secretValue, "an error must never show the token")
+				if tt.wantRequeue != 0 {
+					var pending signer.PendingError
+					require.ErrorAs(t, err, &pending)
+					assert.Equal(t, tt.wantRequeue, pending.RequeueAfter)
+				}
+			}
+			assert.Len(t, e.provider.issueCalls, tt.wantIssue, "orders placed")
+			assert.Len(t, e.builder.secrets, tt.wantBuild, "providers built")
+			for _, s := range e.builder.secrets {
+				assert.Equal(t, secretValue, s, "the builder gets the Secret's value")
+			}
+			if tt.check != nil {
+				tt.check(t, e)
+			}
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		// cluster selects a ResellerClusterIssuer.
+		cluster    bool
+		status     v1alpha1.IssuerStatus
+		noSecret   bool
+		detail     string
+		checkErr   error
+		buildErr   error
+		wantErr    string // "" or "pending", "permanent", "issuer", "other"
+		wantMsg    []string
+		wantIs     error
+		wantDetail string
+		wantCheck  int
+	}{
+		{
+			name:       "records the provider and the detail",
+			detail:     "balance: 120 EUR",
+			wantDetail: "balance: 120 EUR",
+			wantCheck:  1,
+		},
+		{
+			name:       "a cluster issuer records them too",
+			cluster:    true,
+			detail:     "balance: 5 EUR",
+			wantDetail: "balance: 5 EUR",
+			wantCheck:  1,
+		},
+		{
+			name:       "replaces a stale detail",
+			status:     v1alpha1.IssuerStatus{Provider: v1alpha1.ProviderSSLCI, Detail: "balance: 1 EUR"},
+			detail:     "balance: 2 EUR",
+			wantDetail: "balance: 2 EUR",
+			wantCheck:  1,
+		},
+		{
+			name:       "replaces a stale provider",
+			status:     v1alpha1.IssuerStatus{Provider: v1alpha1.ProviderCyberSSL, Detail: "x"},
+			wantDetail: "",
+			wantCheck:  1,
+		},
+		{
+			name:       "returns the provider's credentials error, still recording the provider",
+			status:     v1alpha1.IssuerStatus{Detail: "balance: 1 EUR"},
+			detail:     "ignored",
+			checkErr:   ca.Credentials(errors.New("SSLCI refused the token")),
+			wantErr:    "other",
+			wantMsg:    []string{"refused the token"},
+			wantDetail: "ignored",
+			wantCheck:  1,
+		},
+		{
+			name:      "returns a plain check error as is",
+			checkErr:  errors.New("SSLCI GET /api: connection refused"),
+			wantErr:   "other",
+			wantMsg:   []string{"connection refused"},
+			wantCheck: 1,
+		},
+		{
+			name:     "a missing Secret is an issuer error and records the provider",
+			status:   v1alpha1.IssuerStatus{Detail: "balance: 1 EUR"},
+			noSecret: true,
+			wantErr:  "issuer",
+			wantMsg:  []string{"spec.sslci.tokenSecretRef", secretName},
+		},
+		{
+			name:     "a builder error is classified",
+			buildErr: ca.Permanent(errors.New("spec.sslci: bad URL")),
+			wantErr:  "permanent",
+			wantMsg:  []string{"bad URL"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var issuer client.Object
+			secretNS := testNS
+			if tt.cluster {
+				ci := clusterIssuer()
+				ci.Status = tt.status
+				issuer = ci
+				secretNS = clusterNS
+			} else {
+				ri := namespacedIssuer()
+				ri.Status = tt.status
+				issuer = ri
+			}
+			objs := []client.Object{issuer}
+			if !tt.noSecret {
+				objs = append(objs, tokenSecret(secretNS, map[string][]byte{secretKey: []byte(secretValue)}))
+			}
+			e := newEnv(t, objs...)
+			e.provider.checkDetail, e.provider.checkErr = tt.detail, tt.checkErr
+			e.builder.err = tt.buildErr
+
+			// Hand Check a fresh copy, as issuer-lib would.
+			given := issuer.DeepCopyObject().(client.Object)
+			require.NoError(t, e.client.Get(context.Background(), client.ObjectKeyFromObject(issuer), given))
+			err := e.signer.Check(context.Background(), given.(issuerapi.Issuer))
+
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+			} else {
+				require.Error(t, err)
+				if tt.wantErr == "other" {
+					assertKind(t, err, "")
+				} else {
+					assertKind(t, err, tt.wantErr)
+				}
+				for _, m := range tt.wantMsg {
+					assert.ErrorContains(t, err, m)
+				}
+				if tt.checkErr != nil {
+					assert.ErrorIs(t, err, tt.checkErr, "Check returns the provider's error")
+				}
+				assert.NotContains(t, err.Error(), secretValue)
+			}
+			assert.Equal(t, tt.wantCheck, e.provider.checkCalls)
+
+			got := issuer.DeepCopyObject().(client.Object)
+			require.NoError(t, e.client.Get(context.Background(), client.ObjectKeyFromObject(issuer), got))
+			var status v1alpha1.IssuerStatus
+			switch g := got.(type) {
+			case *v1alpha1.ResellerIssuer:
+				status = g.Status
+			case *v1alpha1.ResellerClusterIssuer:
+				status = g.Status
+			}
+			assert.Equal(t, v1alpha1.ProviderSSLCI, status.Provider, "status.provider")
+			assert.Equal(t, tt.wantDetail, status.Detail, "status.detail")
+		})
+	}
+}
