@@ -26,10 +26,14 @@ var accounts = map[string]string{
 	"chaos-sslci":           "canary-7f3a-chaos-sslci",
 	"chaos-sslmarket":       "canary-7f3a-chaos-sslmarket",
 	"chaos-cyberssl":        "canary-7f3a-chaos-cyberssl",
+	"limits-sslmarket":      "canary-7f3a-limits-sslmarket",
 	"sslmarket-certificate": "canary-7f3a-sslmarket-certificate",
 	"sslmarket-ingress":     "canary-7f3a-sslmarket-ingress",
 	"cyberssl-certificate":  "canary-7f3a-cyberssl-certificate",
 	"cyberssl-ingress":      "canary-7f3a-cyberssl-ingress",
+	"badinput-sslci":        "canary-7f3a-badinput-sslci",
+	"badinput-sslmarket":    "canary-7f3a-badinput-sslmarket",
+	"badinput-cyberssl":     "canary-7f3a-badinput-cyberssl",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -84,6 +84,7 @@ func run(ctx context.Context, o *options) error {
 		ClusterResourceNamespace: o.clusterResourceNamespace,
 		Build:                    resellers.Build,
 		Now:                      time.Now,
+		Events:                   mgr.GetEventRecorder("reseller-issuer"),
 	}
 	if err := (&controllers.CombinedController{
 		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},

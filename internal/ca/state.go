@@ -29,6 +29,9 @@ type State struct {
 	ChainPEM string `json:"chain,omitempty"`
 	// Progress is when the state last moved forward; waits grow from it.
 	Progress time.Time `json:"progress"`
+	// Admitted is when the spend guard let this request order; it counts
+	// against the Issuer's limits from then on.
+	Admitted time.Time `json:"admitted,omitzero"`
 }
 
 // Intent records that a paid call is about to be made.
@@ -67,6 +70,12 @@ func (s *State) Name(name string) *NameState {
 		i = len(s.Names) - 1
 	}
 	return &s.Names[i]
+}
+
+// Started reports whether the flow has done anything at the reseller: the
+// spend guard only holds back requests that have not.
+func (s *State) Started() bool {
+	return s.Intent != nil || s.OrderID != "" || s.ChainPEM != "" || len(s.Names) > 0
 }
 
 // OpenChallenges lists the challenges that are published but not verified.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -18,6 +19,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
@@ -48,6 +50,11 @@ type Signer struct {
 	Build ProviderBuilder
 	// Now is the clock.
 	Now func() time.Time
+	// Events receives spend-guard events on the request.
+	Events events.EventRecorder
+
+	// admission serialises the spend guard's count-and-admit.
+	admission sync.Mutex
 }
 
 // Check is issuer-lib's health check of an Issuer. Refused credentials stay
@@ -125,11 +132,37 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if err != nil {
 		return signer.PEMBundle{}, err
 	}
-	res, err := p.Issue(ctx, req, st, &order.Journal{Client: s.Client, Object: live})
+	journal := &order.Journal{Client: s.Client, Object: live}
+	if st.Admitted.IsZero() && !st.Started() && spec.Limits != nil {
+		if err := s.admitAndRecord(ctx, issuer, spec, req, st, journal); err != nil {
+			return signer.PEMBundle{}, toSignerError(err, 30*time.Second)
+		}
+	}
+	res, err := p.Issue(ctx, req, st, journal)
 	if err != nil {
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
 	}
 	return signer.PEMBundle{ChainPEM: res.ChainPEM, CAPEM: res.CAPEM}, nil
+}
+
+// admitAndRecord runs the spend guard and saves the admission before any
+// order can be placed.
+func (s *Signer) admitAndRecord(ctx context.Context, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, st *ca.State, j *order.Journal) error {
+	s.admission.Lock()
+	defer s.admission.Unlock()
+	if err := s.admit(ctx, issuer, spec, req); err != nil {
+		if s.Events != nil {
+			if _, pending := ca.IsPending(err); pending {
+				s.Events.Eventf(j.Object, issuer, corev1.EventTypeWarning, ReasonLimitReached, "Admit", "%s", err.Error())
+			}
+		}
+		return err
+	}
+	if spec.Limits.MaxNewOrdersPerDay == nil && spec.Limits.MaxPendingOrders == nil {
+		return nil
+	}
+	st.Admitted = s.Now()
+	return j.Save(ctx, st)
 }
 
 // liveObject re-reads the request from the API server: the cache may lag
