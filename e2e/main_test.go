@@ -58,6 +58,7 @@ func sharedStack(t *testing.T) *framework.Stack {
 		stack, errStack = framework.StartStack(context.Background(), framework.StackOptions{
 			Dir:      dir,
 			Accounts: accounts,
+			Replicas: 2,
 			Progress: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...) },
 		})
 	})

@@ -31,12 +31,16 @@ func canaries() []string {
 // could leak to. It returns one line per leak.
 func leakedSecrets(ctx context.Context, s *framework.Stack) ([]string, error) {
 	places := map[string]string{}
-	for _, name := range []string{"reseller-issuer.log", "cert-manager.log", "sandbox.log"} {
-		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+	logs, err := filepath.Glob(filepath.Join(s.Dir, "*.log"))
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range logs {
+		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
-		places[name] = string(data)
+		places[filepath.Base(path)] = string(data)
 	}
 	metrics, err := s.Metrics(ctx)
 	if err != nil {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,12 +32,15 @@ type Stack struct {
 	Dir         string
 	Control     *ControlPlane
 	CertManager *Process
-	Issuer      *Process
-	Sandbox     *Process
+	// Issuers are the reseller-issuer replicas; they elect a leader.
+	Issuers []*Process
+	Sandbox *Process
 	// SandboxURL is the sandbox's base URL, e.g. http://127.0.0.1:PORT.
 	SandboxURL string
-	// MetricsURL is reseller-issuer's Prometheus endpoint.
-	MetricsURL string
+	// MetricsURLs are the replicas' Prometheus endpoints.
+	MetricsURLs []string
+
+	responders *http.Server
 }
 
 // StackOptions configures StartStack.
@@ -44,6 +49,10 @@ type StackOptions struct {
 	Dir string
 	// Accounts are the sandbox accounts, name -> token.
 	Accounts map[string]string
+	// Replicas of reseller-issuer to run (default 1). With more than one,
+	// the sandbox reaches their HTTP responders through a failover proxy,
+	// as a Service would.
+	Replicas int
 	// Progress, if set, receives one line per step.
 	Progress func(format string, args ...any)
 }
@@ -79,19 +88,9 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 }
 
 func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(string, ...any)) error {
-	ports := make([]int, 4)
-	for i := range ports {
-		p, err := FreePort()
-		if err != nil {
-			return err
-		}
-		ports[i] = p
-	}
-	sandboxPort, http01Port, metricsPort, probePort := ports[0], ports[1], ports[2], ports[3]
 	if err := s.Control.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ClusterResourceNamespace}}); err != nil {
 		return err
 	}
-
 	say("starting the cert-manager controllers")
 	var err error
 	s.CertManager, err = StartProcess(ctx, "cert-manager", filepath.Join(s.Dir, "cert-manager.log"), filepath.Join(bin, "cert-manager-host"),
@@ -100,7 +99,49 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 
-	say("starting the reseller sandbox on 127.0.0.1:%d", sandboxPort)
+	replicas := max(o.Replicas, 1)
+	responders := make([]string, replicas)
+	probes := make([]string, replicas)
+	for i := range replicas {
+		ports, err := freePorts(3)
+		if err != nil {
+			return err
+		}
+		responders[i] = "127.0.0.1:" + strconv.Itoa(ports[0])
+		s.MetricsURLs = append(s.MetricsURLs, "http://127.0.0.1:"+strconv.Itoa(ports[1])+"/metrics")
+		probes[i] = "http://127.0.0.1:" + strconv.Itoa(ports[2]) + "/readyz"
+		say("starting reseller-issuer replica %d (responder on %s)", i, responders[i])
+		p, err := StartProcess(ctx, fmt.Sprintf("reseller-issuer-%d", i), filepath.Join(s.Dir, fmt.Sprintf("reseller-issuer-%d.log", i)), filepath.Join(bin, "reseller-issuer"),
+			"--kubeconfig", s.Control.KubeconfigPath,
+			"--cluster-resource-namespace", ClusterResourceNamespace,
+			"--http01-bind-address", responders[i],
+			"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
+			"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
+			"--zap-log-level", "debug",
+			// A short reseller timeout keeps the wait on an unanswered paid call short.
+			"--reseller-timeout", "5s",
+			// Short leases: a killed leader's successor takes over in seconds.
+			"--leader-election-lease-duration", "3s",
+			"--leader-election-renew-deadline", "2s",
+			"--leader-election-retry-period", "500ms",
+		)
+		if err != nil {
+			return err
+		}
+		s.Issuers = append(s.Issuers, p)
+	}
+	http01 := responders[0]
+	if replicas > 1 {
+		if http01, err = s.startResponderProxy(responders); err != nil {
+			return err
+		}
+	}
+
+	ports, err := freePorts(1)
+	if err != nil {
+		return err
+	}
+	say("starting the reseller sandbox on 127.0.0.1:%d", ports[0])
 	// Tokens go through a file: a command line is visible to everyone and logged.
 	var accounts strings.Builder
 	for name, token := range o.Accounts {
@@ -111,34 +152,62 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"),
-		"--listen", "127.0.0.1:"+strconv.Itoa(sandboxPort), "--http01-address", "127.0.0.1:"+strconv.Itoa(http01Port), "--accounts-file", accountsFile)
+		"--listen", "127.0.0.1:"+strconv.Itoa(ports[0]), "--http01-address", http01, "--accounts-file", accountsFile)
 	if err != nil {
 		return err
 	}
-	s.SandboxURL = "http://127.0.0.1:" + strconv.Itoa(sandboxPort)
-	s.MetricsURL = "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/metrics"
-
-	say("starting reseller-issuer (responder on 127.0.0.1:%d)", http01Port)
-	s.Issuer, err = StartProcess(ctx, "reseller-issuer", filepath.Join(s.Dir, "reseller-issuer.log"), filepath.Join(bin, "reseller-issuer"),
-		"--kubeconfig", s.Control.KubeconfigPath,
-		"--cluster-resource-namespace", ClusterResourceNamespace,
-		"--http01-bind-address", "127.0.0.1:"+strconv.Itoa(http01Port),
-		"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(metricsPort),
-		"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(probePort),
-		"--zap-log-level", "debug",
-		// A short reseller timeout keeps the wait on an unanswered paid call short.
-		"--reseller-timeout", "5s",
-		// Short leases: a killed leader's successor takes over in seconds.
-		"--leader-election-lease-duration", "3s",
-		"--leader-election-renew-deadline", "2s",
-		"--leader-election-retry-period", "500ms",
-	)
-	if err != nil {
-		return err
-	}
+	s.SandboxURL = "http://127.0.0.1:" + strconv.Itoa(ports[0])
 	return Eventually(ctx, time.Minute, 200*time.Millisecond, func() (bool, error) {
-		return httpOK(ctx, s.SandboxURL+sandbox.HealthPath) && httpOK(ctx, "http://127.0.0.1:"+strconv.Itoa(probePort)+"/readyz"), nil
+		ok := httpOK(ctx, s.SandboxURL+sandbox.HealthPath)
+		for _, p := range probes {
+			ok = ok && httpOK(ctx, p)
+		}
+		return ok, nil
 	}, nil)
+}
+
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, n)
+	for i := range ports {
+		p, err := FreePort()
+		if err != nil {
+			return nil, err
+		}
+		ports[i] = p
+	}
+	return ports, nil
+}
+
+// startResponderProxy plays the Service in front of the replicas' HTTP
+// responders: each request goes to the first replica that answers 200.
+func (s *Stack) startResponderProxy(backends []string) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	s.responders = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, b := range backends {
+			req, err := http.NewRequestWithContext(r.Context(), r.Method, "http://"+b+r.URL.RequestURI(), nil)
+			if err != nil {
+				continue
+			}
+			req.Host = r.Host
+			resp, err := client.Do(req)
+			if err != nil {
+				continue
+			}
+			body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+			_ = resp.Body.Close()
+			if err == nil && resp.StatusCode == http.StatusOK {
+				_, _ = w.Write(body)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	})}
+	go func() { _ = s.responders.Serve(ln) }()
+	return ln.Addr().String(), nil
 }
 
 func httpOK(ctx context.Context, url string) bool {
@@ -177,10 +246,24 @@ func (s *Stack) SandboxRoots(ctx context.Context) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// Metrics returns reseller-issuer's metrics in the Prometheus text format.
+// Metrics returns the metrics of every reseller-issuer replica, one after
+// the other, in the Prometheus text format.
 func (s *Stack) Metrics(ctx context.Context) (string, error) {
-	body, err := fetch(ctx, s.MetricsURL)
-	return string(body), err
+	var all strings.Builder
+	for _, u := range s.MetricsURLs {
+		// A replica may just be restarting (the chaos test kills them).
+		var body []byte
+		err := Eventually(ctx, 30*time.Second, 250*time.Millisecond, func() (bool, error) {
+			var err error
+			body, err = fetch(ctx, u)
+			return err == nil, nil
+		}, nil)
+		if err != nil {
+			return "", fmt.Errorf("metrics of %s: %w", u, err)
+		}
+		all.Write(body)
+	}
+	return all.String(), nil
 }
 
 func (s *Stack) get(ctx context.Context, path string) ([]byte, error) {
@@ -206,7 +289,10 @@ func fetch(ctx context.Context, url string) ([]byte, error) {
 // Stop stops every process and the control plane.
 func (s *Stack) Stop() error {
 	var errs []error
-	for _, p := range []*Process{s.Issuer, s.Sandbox, s.CertManager} {
+	if s.responders != nil {
+		errs = append(errs, s.responders.Close())
+	}
+	for _, p := range append(slices.Clone(s.Issuers), s.Sandbox, s.CertManager) {
 		if p != nil {
 			errs = append(errs, p.Stop())
 		}
