@@ -6,6 +6,7 @@
 //	/sslci/api          the SSLCI API (package sslci)
 //	GET /sandbox/ca.pem the root certificate, PEM
 //	GET /sandbox/stats  per-API, per-account activity, JSON
+//	/sandbox/faults     transient-fault injection (faults.go)
 //	GET /healthz        "ok"
 //
 // The SSLmarket (/sslmarket/api) and CyberSSL (/cyberssl/v1) APIs will be
@@ -60,6 +61,7 @@ type Sandbox struct {
 	sslci     *sslci.Server
 	sslmarket *sslmarket.Server
 	cyberssl  *cyberssl.Server
+	faults    faultInjector
 }
 
 // Stats is the body of GET /sandbox/stats: per API, per account name.
@@ -131,9 +133,10 @@ func (s *Sandbox) Stats() Stats {
 // Handler returns the HTTP handler serving every route of the sandbox.
 func (s *Sandbox) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(SSLCIPath, s.sslci)
-	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, s.sslmarket))
-	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, s.cyberssl))
+	mux.Handle(SSLCIPath, s.faults.wrap(ProviderSSLCI, s.sslci))
+	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, s.faults.wrap(ProviderSSLmarket, s.sslmarket)))
+	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, s.faults.wrap(ProviderCyberSSL, s.cyberssl)))
+	mux.HandleFunc(FaultsPath, s.serveFaults)
 	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(s.ca.RootPEM())

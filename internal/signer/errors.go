@@ -25,5 +25,6 @@ func toSignerError(err error, wait time.Duration) error {
 	case apierrors.IsConflict(err):
 		return signer.PendingError{Err: fmt.Errorf("another worker changed the request; retrying: %w", err), RequeueAfter: time.Second}
 	}
-	return signer.PendingError{Err: fmt.Errorf("transient error, retrying: %w", err), RequeueAfter: wait}
+	// A reseller that asked us to stay away (429/503 Retry-After) is obeyed.
+	return signer.PendingError{Err: fmt.Errorf("transient error, retrying: %w", err), RequeueAfter: max(wait, ca.RetryAfter(err))}
 }

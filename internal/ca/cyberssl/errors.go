@@ -49,6 +49,9 @@ type APIError struct {
 
 // Error formats as "cyberssl: order_status: 401 Unauthorized: error 401:
 // invalid token".
+// RetryAfterDelay is how long the reseller asked to wait (ca.RetryAfter).
+func (e *APIError) RetryAfterDelay() time.Duration { return e.RetryAfter }
+
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("cyberssl: ")

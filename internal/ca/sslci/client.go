@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 )
 
 // DefaultBaseURL is the documented endpoint; every operation is served by
@@ -205,6 +207,7 @@ func (c *Client) do(ctx context.Context, method string, body any, query url.Valu
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := newAPIError(resp.StatusCode, data)
+		apiErr.RetryAfter = ca.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if tooLarge {
 			apiErr.Message += " (response body larger than 1 MiB)"
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -26,7 +27,12 @@ var (
 type APIError struct {
 	StatusCode int
 	Message    string
+	// RetryAfter is the Retry-After header of the answer, if any.
+	RetryAfter time.Duration
 }
+
+// RetryAfterDelay is how long the reseller asked to wait (ca.RetryAfter).
+func (e *APIError) RetryAfterDelay() time.Duration { return e.RetryAfter }
 
 // Error formats as "sslci: 401 Unauthorized: invalid token".
 func (e *APIError) Error() string {

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 )
 
 // DefaultBaseURL is the documented API URL; other country sites
@@ -234,6 +236,7 @@ func (c *Client) do(ctx context.Context, r request, out any) ([]byte, error) {
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := newAPIError(resp.StatusCode, data[:min(len(data), maxBodySize)])
+		apiErr.RetryAfter = ca.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if tooLarge {
 			apiErr.Description += " (response body larger than 1 MiB)"
 		}

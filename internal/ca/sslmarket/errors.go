@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -30,7 +31,12 @@ type APIError struct {
 	StatusCode  int
 	Type        string
 	Description string
+	// RetryAfter is the Retry-After header of the answer, if any.
+	RetryAfter time.Duration
 }
+
+// RetryAfterDelay is how long the reseller asked to wait (ca.RetryAfter).
+func (e *APIError) RetryAfterDelay() time.Duration { return e.RetryAfter }
 
 // Error formats as "sslmarket: 400 Bad Request: missing_parameter: missing
 // parameter owner_name".
