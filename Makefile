@@ -8,9 +8,10 @@ TOOLS          := $(CACHE)/tools
 CONTROLLER_GEN := $(TOOLS)/controller-gen-v0.21.0/controller-gen
 GOLANGCI_LINT  := $(TOOLS)/golangci-lint-v2.15.0/golangci-lint
 KUBE_VERSION   ?= v1.36.3
+FUZZTIME       ?= 60s
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build generate verify lint test test-unit test-integration test-e2e demo assets tools clean
+.PHONY: build generate verify lint test test-unit test-integration test-e2e test-fuzz test-chaos demo assets tools clean
 
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
@@ -49,6 +50,16 @@ test-integration: ## CRD validation and signer against envtest.
 
 test-e2e: ## The real stack: kube-apiserver, cert-manager, reseller-issuer, sandbox.
 	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go test -count=1 -tags e2e -timeout 40m -v ./e2e/...
+
+test-fuzz: ## Run each fuzz target for $(FUZZTIME) (the seed corpora run in test-unit).
+	go test -run=^$$ -fuzz=^FuzzDecodeState$$ -fuzztime=$(FUZZTIME) ./internal/ca
+	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/sslci
+	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/sslmarket
+	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/cyberssl
+
+test-chaos: ## SIGKILL chaos at scale: 34 Certificates and 34 kills per reseller (102 kills), two replicas.
+	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-34} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
+		go test -count=1 -tags e2e -timeout 60m -v -run 'TestChaos' ./e2e/
 
 demo: ## Local control plane + cert-manager + issuer + sandbox issuing real certificates (KEEP=1 keeps it up).
 	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go run ./e2e/cmd/demo

@@ -28,6 +28,19 @@ type Process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd has exited
 	err  error         // cmd.Wait's result, set before done is closed
+
+	supervised bool // restart after an exit that Stop did not ask for
+	stopping   bool // Stop is in progress or done
+	run        int  // counts starts; a supervisor restarts only its own run
+}
+
+// Supervise makes the process restart, a second after it exits on its own
+// (a crash, a SIGKILL, a lost leader election), as the kubelet restarts a
+// container. Stop ends the supervision.
+func (p *Process) Supervise() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.supervised = true
 }
 
 // StartProcess starts bin with args. When ctx ends the process group gets
@@ -60,6 +73,9 @@ func (p *Process) start() error {
 	done := make(chan struct{})
 	p.mu.Lock()
 	p.cmd, p.done, p.err = cmd, done, nil
+	p.stopping = false
+	p.run++
+	run := p.run
 	p.mu.Unlock()
 	go func() {
 		err := cmd.Wait()
@@ -72,8 +88,20 @@ func (p *Process) start() error {
 		p.err = err
 		p.mu.Unlock()
 		close(done)
+		p.superviseExit(run)
 	}()
 	return nil
+}
+
+// superviseExit restarts a supervised process whose run ended on its own.
+func (p *Process) superviseExit(run int) {
+	time.Sleep(time.Second)
+	p.mu.Lock()
+	restart := p.supervised && !p.stopping && p.run == run && p.ctx.Err() == nil
+	p.mu.Unlock()
+	if restart {
+		_ = p.start() // a failed start is in the log
+	}
 }
 
 func (p *Process) current() (*exec.Cmd, chan struct{}) {
@@ -123,6 +151,9 @@ func (p *Process) Kill() error {
 // after StopTimeout it sends SIGKILL and reports an error. It also reports a
 // non-zero exit status. Stopping an exited process returns its exit error.
 func (p *Process) Stop() error {
+	p.mu.Lock()
+	p.stopping = true
+	p.mu.Unlock()
 	cmd, done := p.current()
 	select {
 	case <-done:

@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -120,14 +121,16 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 			"--zap-log-level", "debug",
 			// A short reseller timeout keeps the wait on an unanswered paid call short.
 			"--reseller-timeout", "5s",
-			// Short leases: a killed leader's successor takes over in seconds.
-			"--leader-election-lease-duration", "3s",
-			"--leader-election-renew-deadline", "2s",
-			"--leader-election-retry-period", "500ms",
+			// Short leases: a killed leader's successor takes over in
+			// seconds; long enough not to be lost on a loaded 2-core machine.
+			"--leader-election-lease-duration", "8s",
+			"--leader-election-renew-deadline", "6s",
+			"--leader-election-retry-period", "1s",
 		)
 		if err != nil {
 			return err
 		}
+		p.Supervise()
 		s.Issuers = append(s.Issuers, p)
 	}
 	http01 := responders[0]
@@ -231,6 +234,39 @@ func (s *Stack) SandboxStats(ctx context.Context) (sandbox.Stats, error) {
 		return stats, err
 	}
 	return stats, json.Unmarshal(body, &stats)
+}
+
+// AddFaults asks the sandbox to inject faults (POST /sandbox/faults).
+func (s *Stack) AddFaults(ctx context.Context, faults ...sandbox.Fault) error {
+	body, err := json.Marshal(faults)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.SandboxURL+sandbox.FaultsPath, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("POST %s: %s: %s", sandbox.FaultsPath, resp.Status, msg)
+	}
+	return nil
+}
+
+// Faults returns the sandbox's pending and fired faults.
+func (s *Stack) Faults(ctx context.Context) (sandbox.FaultStatus, error) {
+	var st sandbox.FaultStatus
+	body, err := s.get(ctx, sandbox.FaultsPath)
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(body, &st)
 }
 
 // SandboxRoots returns a pool holding the sandbox's root CA.

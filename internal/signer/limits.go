@@ -44,11 +44,11 @@ func (s *Signer) admit(ctx context.Context, issuer issuerapi.Issuer, spec *v1alp
 	if err != nil {
 		return err
 	}
-	if max := l.MaxNewOrdersPerDay; max != nil && day >= int(*max) {
-		return ca.Pending(fmt.Sprintf("%s: %d new orders in the last 24 hours, spec.limits.maxNewOrdersPerDay is %d", ReasonLimitReached, day, *max), 5*time.Minute)
+	if limit := l.MaxNewOrdersPerDay; limit != nil && day >= int(*limit) {
+		return ca.Pending(fmt.Sprintf("%s: %d new orders in the last 24 hours, spec.limits.maxNewOrdersPerDay is %d", ReasonLimitReached, day, *limit), 5*time.Minute)
 	}
-	if max := l.MaxPendingOrders; max != nil && pending >= int(*max) {
-		return ca.Pending(fmt.Sprintf("%s: %d orders pending, spec.limits.maxPendingOrders is %d", ReasonLimitReached, pending, *max), 30*time.Second)
+	if limit := l.MaxPendingOrders; limit != nil && pending >= int(*limit) {
+		return ca.Pending(fmt.Sprintf("%s: %d orders pending, spec.limits.maxPendingOrders is %d", ReasonLimitReached, pending, *limit), 30*time.Second)
 	}
 	return nil
 }

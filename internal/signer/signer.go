@@ -53,7 +53,7 @@ type Signer struct {
 	// Events receives spend-guard events on the request.
 	Events events.EventRecorder
 
-	// admission serialises the spend guard's count-and-admit.
+	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
 }
 

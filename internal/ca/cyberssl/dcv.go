@@ -188,10 +188,13 @@ func (f FileOption) fileChallenge(scheme, domain string) (*FileChallenge, error)
 	link := strings.TrimSpace(f.Link)
 	if link == "" {
 		name := path.Base(strings.TrimSpace(f.Filename))
-		if name == "" || name == "." || name == "/" {
+		if name == "" || name == "." || name == ".." || name == "/" {
 			return nil, bad("neither link nor filename")
 		}
 		host := strings.TrimPrefix(strings.TrimSuffix(domain, "."), "*.")
+		if host == "" {
+			return nil, bad("no domain to serve %q on", name)
+		}
 		fc.Host = host
 		fc.Path = PKIValidationPath + name
 		fc.URL = scheme + "://" + host + fc.Path

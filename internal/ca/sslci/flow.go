@@ -15,6 +15,11 @@ import (
 // stepFinalize is the intent recorded before the paid finalize call.
 const stepFinalize = "finalize"
 
+// lapsedAfter is how long after the last verification a refused finalize is
+// taken for lapsed verifications (SSLCI accepts verifications 29 days old)
+// rather than for a request SSLCI will not sign.
+const lapsedAfter = 24 * time.Hour
+
 // Flow issues a certificate the SSLCI way: verify each name, then finalize.
 // Verification orders are free (assumptions.go); finalize is the paid call and
 // is guarded by an intent saved under the journal's precondition.
@@ -139,9 +144,18 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 	ctx = context.WithoutCancel(ctx)
 	resp, err := f.Client.Finalize(ctx, req.DNSNames, req.CSR)
 	if err != nil {
+		if IsBadRequest(err) && f.Now().Sub(st.Progress) < lapsedAfter {
+			// Refused, nothing bought, and the verifications are fresh: the
+			// request itself is not acceptable.
+			st.Intent = nil
+			if serr := j.Save(ctx, st); serr != nil {
+				return nil, serr
+			}
+			return nil, ca.Permanent(fmt.Errorf("SSLCI refused finalize: %s", apiMessage(err)))
+		}
 		if IsBadRequest(err) {
-			// Refused before anything was bought: a verification lapsed or a
-			// name is not acceptable. Start the names again.
+			// Refused, nothing bought, after a long wait: a verification
+			// lapsed. Start the names again.
 			st.Intent, st.Names, st.Progress = nil, nil, f.Now()
 			if serr := j.Save(ctx, st); serr != nil {
 				return nil, serr
@@ -226,6 +240,9 @@ func classify(err error) error {
 	case IsTemporary(err):
 		return err
 	case IsBadRequest(err), IsMethodNotAllowed(err):
+		return ca.Permanent(err)
+	case errors.As(err, new(*InvalidArgumentError)):
+		// Refused by the client before anything was sent.
 		return ca.Permanent(err)
 	}
 	return err

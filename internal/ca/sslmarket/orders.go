@@ -60,11 +60,19 @@ func validateOrder(o *Order) error {
 	return validateContacts(&o.Contacts, true)
 }
 
-// Orders lists the orders of the account (GET /order/list).
+// Orders lists the orders of the account (GET /order/list). A 2xx body
+// without an "orders" list wraps ErrMalformedResponse.
 func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 	var out OrderList
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: []string{"order", "list"}}, &out); err != nil {
+	data, err := c.do(ctx, request{method: http.MethodGet, path: []string{"order", "list"}}, &out)
+	if err != nil {
 		return nil, err
+	}
+	if out.Orders == nil {
+		// Not "no orders": a 2xx body without the list (a proxy's {}, null
+		// or another endpoint's answer) must not make a caller that looks
+		// for a lost order buy a second one.
+		return nil, c.malformed(http.StatusOK, "GET /order/list", data, `no "orders" list`)
 	}
 	return out.Orders, nil
 }

@@ -7,11 +7,18 @@ import (
 )
 
 // Products lists the products available through the API (GET
-// /product/list).
+// /product/list). A 2xx body without a "products" list wraps
+// ErrMalformedResponse.
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
 	var out ProductList
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: []string{"product", "list"}}, &out); err != nil {
+	data, err := c.do(ctx, request{method: http.MethodGet, path: []string{"product", "list"}}, &out)
+	if err != nil {
 		return nil, err
+	}
+	if out.Products == nil {
+		// Not an empty catalog: a 2xx body without the list (a proxy's
+		// {}, null or another endpoint's answer).
+		return nil, c.malformed(http.StatusOK, "GET /product/list", data, `no "products" list`)
 	}
 	return out.Products, nil
 }
