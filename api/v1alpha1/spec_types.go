@@ -28,6 +28,27 @@ type IssuerSpec struct {
 	// Limits caps what this issuer may spend.
 	// +optional
 	Limits *Limits `json:"limits,omitempty"`
+
+	// CABundle adds trusted roots for a reseller endpoint behind a private
+	// CA (a proxy, a staging site). TLS is always verified; without this,
+	// the system roots are used.
+	// +optional
+	CABundle *CABundleSource `json:"caBundle,omitempty"`
+}
+
+// CABundleSource names a PEM bundle in a Secret or a ConfigMap (in the
+// issuer's namespace, or the --cluster-resource-namespace for a
+// ResellerClusterIssuer).
+//
+// +kubebuilder:validation:XValidation:rule="has(self.secretRef) != has(self.configMapRef)",message="exactly one of secretRef or configMapRef must be set"
+type CABundleSource struct {
+	// SecretRef names a Secret key holding PEM certificates.
+	// +optional
+	SecretRef *SecretKeySelector `json:"secretRef,omitempty"`
+
+	// ConfigMapRef names a ConfigMap key holding PEM certificates.
+	// +optional
+	ConfigMapRef *SecretKeySelector `json:"configMapRef,omitempty"`
 }
 
 // Provider names the reseller block that is set.

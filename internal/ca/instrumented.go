@@ -1,6 +1,8 @@
 package ca
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"strconv"
 	"time"
@@ -39,10 +41,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 // HTTPClient returns the http.Client a reseller client should use: it
 // records metrics and a debug log line per call (method and path only: query
 // strings can carry credentials), does not follow redirects, and times out.
-func (m *Metrics) HTTPClient(provider string, timeout time.Duration, log logr.Logger) *http.Client {
+// roots, when not nil, replaces the system roots (a private CA bundle);
+// certificates are always verified.
+func (m *Metrics) HTTPClient(provider string, timeout time.Duration, log logr.Logger, roots *x509.CertPool) *http.Client {
+	next := http.DefaultTransport
+	if roots != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+		next = t
+	}
 	return &http.Client{
 		Timeout:   timeout,
-		Transport: &instrumented{provider: provider, next: http.DefaultTransport, metrics: m, log: log},
+		Transport: &instrumented{provider: provider, next: next, metrics: m, log: log},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -29,7 +29,7 @@ func TestInstrumentedClient(t *testing.T) {
 	require.NoError(t, err)
 	var logs []string
 	log := funcr.New(func(prefix, args string) { logs = append(logs, args) }, funcr.Options{Verbosity: 1})
-	c := m.HTTPClient("sslci", time.Second, log)
+	c := m.HTTPClient("sslci", time.Second, log, nil)
 
 	for _, path := range []string{"/api?token=SECRET", "/moved"} {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+path, nil)

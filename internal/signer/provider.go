@@ -2,8 +2,10 @@ package signer
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -24,8 +26,16 @@ type Provider interface {
 	Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error)
 }
 
-// ProviderBuilder makes the Provider for an Issuer spec and its secret.
-type ProviderBuilder func(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error)
+// Credentials is what an Issuer's Secrets hold for its reseller.
+type Credentials struct {
+	// Secret is the token or API key.
+	Secret []byte
+	// CABundle is an optional PEM bundle of private roots for the endpoint.
+	CABundle []byte
+}
+
+// ProviderBuilder makes the Provider for an Issuer spec and its credentials.
+type ProviderBuilder func(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error)
 
 // Resellers builds real reseller clients.
 type Resellers struct {
@@ -43,20 +53,28 @@ type Resellers struct {
 func (r *Resellers) staleAfter() time.Duration { return 2*r.Timeout + 10*time.Second }
 
 // Build is a ProviderBuilder.
-func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error) {
+func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error) {
+	var roots *x509.CertPool
+	if len(creds.CABundle) > 0 {
+		roots = x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(creds.CABundle) {
+			return nil, ca.Permanent(errors.New("spec.caBundle holds no PEM certificate"))
+		}
+	}
+	hc := r.Metrics.HTTPClient(spec.Provider(), r.Timeout, r.Log, roots)
 	switch {
 	case spec.SSLCI != nil:
-		return r.sslci(spec.SSLCI, string(secret))
+		return r.sslci(spec.SSLCI, string(creds.Secret), hc)
 	case spec.SSLMarket != nil:
-		return r.sslmarket(spec.SSLMarket, string(secret))
+		return r.sslmarket(spec.SSLMarket, string(creds.Secret), hc)
 	case spec.CyberSSL != nil:
-		return r.cyberssl(spec.CyberSSL, string(secret))
+		return r.cyberssl(spec.CyberSSL, string(creds.Secret), hc)
 	}
 	return nil, ca.Permanent(errors.New("spec sets no provider"))
 }
 
-func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string) (Provider, error) {
-	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLCI, r.Timeout, r.Log)))
+func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client) (Provider, error) {
+	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
 	}
@@ -79,8 +97,8 @@ func (p *sslciProvider) Check(ctx context.Context) (string, error) {
 	return "", nil
 }
 
-func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string) (Provider, error) {
-	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderSSLMarket, r.Timeout, r.Log)))
+func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client) (Provider, error) {
+	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
 	}
@@ -109,8 +127,8 @@ func (p *sslmarketProvider) Check(ctx context.Context) (string, error) {
 	return "", p.Flow.Check(ctx)
 }
 
-func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string) (Provider, error) {
-	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(r.Metrics.HTTPClient(v1alpha1.ProviderCyberSSL, r.Timeout, r.Log)))
+func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client) (Provider, error) {
+	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
 	}

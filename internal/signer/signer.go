@@ -34,7 +34,7 @@ import (
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests/status,verbs=patch
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=signers,verbs=sign,resourceNames=resellerissuers.reseller-issuer.dev/*;resellerclusterissuers.reseller-issuer.dev/*
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+// +kubebuilder:rbac:groups="",resources=secrets;configmaps,verbs=get
 // +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
@@ -216,11 +216,57 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer) (Provide
 	if !ok || len(value) == 0 {
 		return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s has no key %q", field, ns, ref.Name, ref.Key)}
 	}
-	p, err := s.Build(spec, value)
+	creds := Credentials{Secret: value}
+	if spec.CABundle != nil {
+		bundle, err := s.caBundle(ctx, ns, spec.CABundle)
+		if err != nil {
+			return nil, err
+		}
+		creds.CABundle = bundle
+	}
+	p, err := s.Build(spec, creds)
 	if err != nil {
 		return nil, toSignerError(err, time.Minute)
 	}
 	return p, nil
+}
+
+// caBundle reads the PEM bundle an Issuer's spec.caBundle names.
+func (s *Signer) caBundle(ctx context.Context, ns string, src *v1alpha1.CABundleSource) ([]byte, error) {
+	key := types.NamespacedName{Namespace: ns}
+	var data map[string][]byte
+	field, kind, ref := "spec.caBundle.secretRef", "Secret", src.SecretRef
+	if ref != nil {
+		secret := &corev1.Secret{}
+		key.Name = ref.Name
+		if err := s.APIReader.Get(ctx, key, secret); err != nil {
+			return nil, bundleError(field, kind, key, err)
+		}
+		data = secret.Data
+	} else {
+		field, kind, ref = "spec.caBundle.configMapRef", "ConfigMap", src.ConfigMapRef
+		cm := &corev1.ConfigMap{}
+		key.Name = ref.Name
+		if err := s.APIReader.Get(ctx, key, cm); err != nil {
+			return nil, bundleError(field, kind, key, err)
+		}
+		data = map[string][]byte{}
+		for k, v := range cm.Data {
+			data[k] = []byte(v)
+		}
+	}
+	bundle, ok := data[ref.Key]
+	if !ok || len(bundle) == 0 {
+		return nil, signer.IssuerError{Err: fmt.Errorf("%s: %s %s has no key %q", field, kind, key, ref.Key)}
+	}
+	return bundle, nil
+}
+
+func bundleError(field, kind string, key types.NamespacedName, err error) error {
+	if apierrors.IsNotFound(err) {
+		return signer.IssuerError{Err: fmt.Errorf("%s: %s %s not found", field, kind, key)}
+	}
+	return signer.PendingError{Err: fmt.Errorf("%s: reading %s %s: %w", field, kind, key, err), RequeueAfter: 5 * time.Second}
 }
 
 // secretRef names the credential Secret of the provider block and its field path.

@@ -95,7 +95,8 @@ type fakeBuilder struct {
 	specs   []*v1alpha1.IssuerSpec
 }
 
-func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, secret []byte) (Provider, error) {
+func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error) {
+	secret := creds.Secret
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.secrets = append(b.secrets, string(secret))
