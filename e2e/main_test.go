@@ -27,6 +27,10 @@ var accounts = map[string]string{
 	"chaos-sslmarket":       "canary-7f3a-chaos-sslmarket",
 	"chaos-cyberssl":        "canary-7f3a-chaos-cyberssl",
 	"limits-sslmarket":      "canary-7f3a-limits-sslmarket",
+	"dns01-sslci":           "canary-7f3a-dns01-sslci",
+	"dns01-sslmarket":       "canary-7f3a-dns01-sslmarket",
+	"dns01-cyberssl":        "canary-7f3a-dns01-cyberssl",
+	"manual-sslci":          "canary-7f3a-manual-sslci",
 	"faults-sslci":          "canary-7f3a-faults-sslci",
 	"faults-sslmarket":      "canary-7f3a-faults-sslmarket",
 	"faults-cyberssl":       "canary-7f3a-faults-cyberssl",
@@ -62,6 +66,7 @@ func sharedStack(t *testing.T) *framework.Stack {
 			Dir:      dir,
 			Accounts: accounts,
 			Replicas: 2,
+			DNSZone:  dnsZone,
 			Progress: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...) },
 		})
 	})

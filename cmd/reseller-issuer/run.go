@@ -85,6 +85,7 @@ func run(ctx context.Context, o *options) error {
 		Build:                    resellers.Build,
 		Now:                      time.Now,
 		Events:                   mgr.GetEventRecorder("reseller-issuer"),
+		HTTP:                     responder,
 	}
 	if err := (&controllers.CombinedController{
 		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},

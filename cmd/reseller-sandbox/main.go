@@ -41,6 +41,7 @@ type options struct {
 	listen        string
 	accounts      accountsFlag
 	http01Address string
+	dnsServer     string
 	validity      time.Duration
 	issueDelay    time.Duration
 }
@@ -76,6 +77,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.Var(o.accounts, "account", "API account as name=token (repeatable; default "+defaultAccount+"="+defaultToken+")")
 	accountsFile := fs.String("accounts-file", "", "file of name=token lines, one account each (keeps tokens out of the process list)")
 	fs.StringVar(&o.http01Address, "http01-address", "", "host:port to fetch HTTP verification files from, with the domain as Host (default: the domain, port 80)")
+	fs.StringVar(&o.dnsServer, "dns-server", "", "authoritative DNS server (`host:port`) queried for DNS validation records; empty: DNS validation always fails with a message saying so")
 	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
 	fs.DurationVar(&o.issueDelay, "issue-delay", 2*time.Second, "time SSLmarket and CyberSSL orders take to issue once validated")
 	if err := fs.Parse(args); err != nil {
@@ -101,6 +103,11 @@ func parseOptions(args []string) (*options, error) {
 	if len(o.accounts) == 0 {
 		o.accounts[defaultToken] = defaultAccount
 	}
+	if o.dnsServer != "" {
+		if host, port, err := net.SplitHostPort(o.dnsServer); err != nil || host == "" || port == "" {
+			return nil, fmt.Errorf("--dns-server must be host:port, got %q", o.dnsServer)
+		}
+	}
 	if o.validity <= 0 {
 		return nil, fmt.Errorf("--validity must be positive, got %s", o.validity)
 	}
@@ -120,6 +127,7 @@ func run() error {
 	sb, err := sandbox.New(sandbox.Config{
 		Accounts:      o.accounts,
 		HTTP01Address: o.http01Address,
+		DNSServer:     o.dnsServer,
 		Validity:      o.validity,
 		IssueDelay:    o.issueDelay,
 		Logger:        log,
@@ -145,6 +153,7 @@ func run() error {
 		"health", base+sandbox.HealthPath,
 		"accounts", o.accounts.String(),
 		"http01Address", o.http01Address,
+		"dnsServer", o.dnsServer,
 		"validity", o.validity.String(),
 	)
 

@@ -21,6 +21,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/e2e/knot"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
@@ -40,6 +41,9 @@ type Stack struct {
 	SandboxURL string
 	// MetricsURLs are the replicas' Prometheus endpoints.
 	MetricsURLs []string
+	// DNS is the authoritative server for DNSZone (nil without one); the
+	// sandbox validates DNS records against it.
+	DNS *knot.Server
 
 	responders *http.Server
 }
@@ -50,6 +54,9 @@ type StackOptions struct {
 	Dir string
 	// Accounts are the sandbox accounts, name -> token.
 	Accounts map[string]string
+	// DNSZone, when set, is served by a real Knot DNS that accepts
+	// TSIG-signed dynamic updates (RFC 2136).
+	DNSZone string
 	// Replicas of reseller-issuer to run (default 1). With more than one,
 	// the sandbox reaches their HTTP responders through a failover proxy,
 	// as a Service would.
@@ -140,6 +147,14 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		}
 	}
 
+	var dnsArgs []string
+	if o.DNSZone != "" {
+		say("starting Knot DNS for %s", o.DNSZone)
+		if s.DNS, err = knot.Start(ctx, filepath.Join(s.Dir, "knot"), o.DNSZone, "reseller-issuer-update."); err != nil {
+			return err
+		}
+		dnsArgs = []string{"--dns-server", s.DNS.Addr()}
+	}
 	ports, err := freePorts(1)
 	if err != nil {
 		return err
@@ -155,7 +170,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"),
-		"--listen", "127.0.0.1:"+strconv.Itoa(ports[0]), "--http01-address", http01, "--accounts-file", accountsFile)
+		append([]string{"--listen", "127.0.0.1:" + strconv.Itoa(ports[0]), "--http01-address", http01, "--accounts-file", accountsFile}, dnsArgs...)...)
 	if err != nil {
 		return err
 	}
@@ -332,6 +347,9 @@ func (s *Stack) Stop() error {
 		if p != nil {
 			errs = append(errs, p.Stop())
 		}
+	}
+	if s.DNS != nil {
+		s.DNS.Stop()
 	}
 	if s.Control != nil {
 		errs = append(errs, s.Control.Stop())

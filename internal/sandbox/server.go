@@ -44,6 +44,10 @@ type Config struct {
 	// HTTP01Address is the host:port HTTP verification files are fetched
 	// from (with the domain as Host). Empty: the domain itself, port 80.
 	HTTP01Address string
+	// DNSServer is the host:port of the authoritative DNS server asked (no
+	// recursion) for the records of DNS validation. Empty: DNS validation
+	// always fails, saying so.
+	DNSServer string
 	// Validity of issued certificates; zero means 90 days.
 	Validity time.Duration
 	// IssueDelay is how long SSLmarket and CyberSSL orders take to issue
@@ -94,6 +98,7 @@ func New(cfg Config) (*Sandbox, error) {
 			Accounts:      cfg.Accounts,
 			Authority:     ca,
 			HTTP01Address: cfg.HTTP01Address,
+			DNSServer:     cfg.DNSServer,
 			Now:           cfg.Now,
 			Validity:      cfg.Validity,
 			Logger:        cfg.Logger,
@@ -102,6 +107,7 @@ func New(cfg Config) (*Sandbox, error) {
 			Accounts:      cfg.Accounts,
 			Authority:     ca,
 			HTTP01Address: cfg.HTTP01Address,
+			DNSServer:     cfg.DNSServer,
 			IssueDelay:    cfg.IssueDelay,
 			Now:           cfg.Now,
 			Validity:      cfg.Validity,
@@ -111,6 +117,7 @@ func New(cfg Config) (*Sandbox, error) {
 			Accounts:      cfg.Accounts,
 			Authority:     ca,
 			HTTP01Address: cfg.HTTP01Address,
+			DNSServer:     cfg.DNSServer,
 			IssueDelay:    cfg.IssueDelay,
 			Now:           cfg.Now,
 			Validity:      cfg.Validity,

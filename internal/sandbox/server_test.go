@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 )
 
 func TestHandler(t *testing.T) {
@@ -84,6 +86,39 @@ func TestHandler(t *testing.T) {
 		_ = resp.Body.Close()
 		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
 	})
+}
+
+func TestDNSServerIsUsed(t *testing.T) {
+	dns := dnstest.NewServer(t)
+	sb, err := New(Config{Accounts: map[string]string{"tok-a": "a"}, DNSServer: dns.Addr})
+	require.NoError(t, err)
+	ts := httptest.NewServer(sb.Handler())
+	t.Cleanup(ts.Close)
+
+	send := func(method, body string, out any) int {
+		t.Helper()
+		req, err := http.NewRequest(method, ts.URL+SSLCIPath, strings.NewReader(body))
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer func() { _ = resp.Body.Close() }()
+		if out != nil {
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+		}
+		return resp.StatusCode
+	}
+	var o struct {
+		OrderID      int64 `json:"order_id"`
+		Verification struct {
+			Content string `json:"content"`
+		} `json:"verification"`
+	}
+	require.Equal(t, http.StatusOK, send(http.MethodPost, `{"token":"tok-a","domain":"*.example.com","method":"dns"}`, &o))
+	dns.AddTXT("_acme-challenge.example.com", o.Verification.Content)
+	var conf map[string]any
+	status := send(http.MethodPut, `{"token":"tok-a","domain":"*.example.com","method":"dns"}`, &conf)
+	assert.Equal(t, http.StatusOK, status, conf)
+	assert.Equal(t, []string{"TXT _acme-challenge.example.com."}, dns.Queries())
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {

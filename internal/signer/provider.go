@@ -34,11 +34,13 @@ type Credentials struct {
 	CABundle []byte
 }
 
-// ProviderBuilder makes the Provider for an Issuer spec and its credentials.
-type ProviderBuilder func(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error)
+// ProviderBuilder makes the Provider for an Issuer spec and its credentials;
+// presenter publishes the request's challenges (nil: the default).
+type ProviderBuilder func(spec *v1alpha1.IssuerSpec, creds Credentials, presenter ca.Presenter) (Provider, error)
 
 // Resellers builds real reseller clients.
 type Resellers struct {
+	// Presenter is the default presenter (the built-in HTTP responder).
 	Presenter ca.Presenter
 	Now       func() time.Time
 	// Timeout bounds each call to a reseller.
@@ -53,7 +55,10 @@ type Resellers struct {
 func (r *Resellers) staleAfter() time.Duration { return 2*r.Timeout + 10*time.Second }
 
 // Build is a ProviderBuilder.
-func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error) {
+func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, presenter ca.Presenter) (Provider, error) {
+	if presenter == nil {
+		presenter = r.Presenter
+	}
 	var roots *x509.CertPool
 	if len(creds.CABundle) > 0 {
 		roots = x509.NewCertPool()
@@ -64,16 +69,16 @@ func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials) (Provide
 	hc := r.Metrics.HTTPClient(spec.Provider(), r.Timeout, r.Log, roots)
 	switch {
 	case spec.SSLCI != nil:
-		return r.sslci(spec.SSLCI, string(creds.Secret), hc)
+		return r.sslci(spec.SSLCI, string(creds.Secret), hc, presenter)
 	case spec.SSLMarket != nil:
-		return r.sslmarket(spec.SSLMarket, string(creds.Secret), hc)
+		return r.sslmarket(spec.SSLMarket, string(creds.Secret), hc, presenter)
 	case spec.CyberSSL != nil:
-		return r.cyberssl(spec.CyberSSL, string(creds.Secret), hc)
+		return r.cyberssl(spec.CyberSSL, string(creds.Secret), hc, presenter)
 	}
 	return nil, ca.Permanent(errors.New("spec sets no provider"))
 }
 
-func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client) (Provider, error) {
+func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
 	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
@@ -82,7 +87,7 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client) (
 	if method == "" {
 		method = sslci.MethodHTTP
 	}
-	return &sslciProvider{Flow: sslci.Flow{Client: c, Method: method, Presenter: r.Presenter, Now: r.Now, StaleAfter: r.staleAfter()}}, nil
+	return &sslciProvider{Flow: sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter()}}, nil
 }
 
 type sslciProvider struct{ sslci.Flow }
@@ -97,7 +102,7 @@ func (p *sslciProvider) Check(ctx context.Context) (string, error) {
 	return "", nil
 }
 
-func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client) (Provider, error) {
+func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
 	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
@@ -115,7 +120,7 @@ func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.C
 			InvoiceName: inv.Name, InvoiceStreet: inv.Street, InvoiceCity: inv.City, InvoiceZip: inv.Zip, InvoiceCountry: string(inv.Country),
 			InvoiceEmail: string(inv.Email), InvoiceIC: inv.BusinessID, InvoiceDIC: inv.VATNumber,
 		},
-		Presenter:  r.Presenter,
+		Presenter:  presenter,
 		Now:        r.Now,
 		StaleAfter: r.staleAfter(),
 	}}, nil
@@ -127,7 +132,7 @@ func (p *sslmarketProvider) Check(ctx context.Context) (string, error) {
 	return "", p.Flow.Check(ctx)
 }
 
-func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client) (Provider, error) {
+func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
 	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
@@ -138,7 +143,7 @@ func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Cl
 		Period:     int(spec.Period),
 		DVMethod:   spec.DVMethod,
 		Admin:      cybersslContact(spec.Admin),
-		Presenter:  r.Presenter,
+		Presenter:  presenter,
 		Now:        r.Now,
 		StaleAfter: r.staleAfter(),
 	}

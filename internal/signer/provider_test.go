@@ -48,7 +48,7 @@ func TestBuildCABundle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := newResellers(t).Build(spec, Credentials{Secret: []byte("tok"), CABundle: tt.bundle})
+			p, err := newResellers(t).Build(spec, Credentials{Secret: []byte("tok"), CABundle: tt.bundle}, nil)
 			if tt.buildErr != "" {
 				require.ErrorContains(t, err, tt.buildErr)
 				assert.True(t, ca.IsPermanent(err))
@@ -74,7 +74,7 @@ func TestRetryAfterIsObeyed(t *testing.T) {
 	}))
 	defer srv.Close()
 	spec := &v1alpha1.IssuerSpec{SSLCI: &v1alpha1.SSLCI{URL: v1alpha1.ResellerURL(srv.URL + "/api")}}
-	p, err := newResellers(t).Build(spec, Credentials{Secret: []byte("tok")})
+	p, err := newResellers(t).Build(spec, Credentials{Secret: []byte("tok")}, nil)
 	require.NoError(t, err)
 	_, err = p.Check(context.Background())
 	require.Error(t, err)

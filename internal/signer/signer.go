@@ -24,6 +24,7 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/dcv"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
@@ -52,6 +53,8 @@ type Signer struct {
 	Now func() time.Time
 	// Events receives spend-guard events on the request.
 	Events events.EventRecorder
+	// HTTP is the built-in HTTP responder.
+	HTTP ca.Presenter
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
@@ -61,7 +64,7 @@ type Signer struct {
 // retryable: fixing the Secret must heal the Issuer without touching its spec.
 func (s *Signer) Check(ctx context.Context, issuer issuerapi.Issuer) error {
 	detail := ""
-	p, err := s.provider(ctx, issuer)
+	p, err := s.provider(ctx, issuer, nil)
 	if err == nil {
 		detail, err = p.Check(ctx)
 	}
@@ -128,7 +131,17 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if st.Provider != spec.Provider() {
 		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("the order was started with provider %s but the issuer now uses %s: not ordering twice", st.Provider, spec.Provider())}
 	}
-	p, err := s.provider(ctx, issuer)
+	ns := issuer.GetNamespace()
+	if ns == "" {
+		ns = s.ClusterResourceNamespace
+	}
+	presenter := &recorder{Router: s.router(spec, ns, live)}
+	if !st.Started() {
+		if err := dcv.CheckWildcards(presenter.Solvers, presenter.Labels, req.DNSNames); err != nil {
+			return signer.PEMBundle{}, signer.PermanentError{Err: err}
+		}
+	}
+	p, err := s.provider(ctx, issuer, presenter)
 	if err != nil {
 		return signer.PEMBundle{}, err
 	}
@@ -138,7 +151,9 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 			return signer.PEMBundle{}, toSignerError(err, 30*time.Second)
 		}
 	}
+	presenter.remember(st)
 	res, err := p.Issue(ctx, req, st, journal)
+	presenter.cleanUp(ctx, st, err == nil || ca.IsPermanent(err))
 	if err != nil {
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
 	}
@@ -192,7 +207,7 @@ func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObj
 }
 
 // provider builds the reseller client from the Issuer's spec and Secret.
-func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer) (Provider, error) {
+func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presenter ca.Presenter) (Provider, error) {
 	spec, ok := v1alpha1.SpecOf(issuer)
 	if !ok {
 		return nil, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
@@ -224,7 +239,7 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer) (Provide
 		}
 		creds.CABundle = bundle
 	}
-	p, err := s.Build(spec, creds)
+	p, err := s.Build(spec, creds, presenter)
 	if err != nil {
 		return nil, toSignerError(err, time.Minute)
 	}

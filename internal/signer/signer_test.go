@@ -95,7 +95,7 @@ type fakeBuilder struct {
 	specs   []*v1alpha1.IssuerSpec
 }
 
-func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, creds Credentials) (Provider, error) {
+func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, creds Credentials, _ ca.Presenter) (Provider, error) {
 	secret := creds.Secret
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -1,7 +1,7 @@
 // Package cyberssl simulates the CyberSSL API (seeds/cyberssl-api.txt) for
 // reseller-sandbox: sessions, a small product catalog, per-account
-// balances that orders really spend, HTTP domain validation that is really
-// checked, and issuance by the sandbox authority. Bodies are the client's
+// balances that orders really spend, HTTP and DNS domain validation that is
+// really checked, and issuance by the sandbox authority. Bodies are the client's
 // wire types (internal/ca/cyberssl), so client and simulator agree.
 //
 // Mount it under its prefix, e.g. http.StripPrefix("/cyberssl/v1", srv):
@@ -20,16 +20,21 @@
 //     its first DNS name) followed by addon_domains; other SANs of the CSR
 //     are ignored, as resellers do;
 //   - an order starts "Awaiting Validation". Every order_status call (and
-//     revalidate) fetches the http file of each unvalidated name from
-//     http://<HTTP01Address><path of link> with "Host: <name>". When all
-//     names are validated the order is "Processing"; IssueDelay later it is
-//     "Activated" with certificate (leaf PEM) and certificate_chain (the
-//     intermediate PEM). https, dns and email validation are accepted but
-//     never checked: such orders stay "Awaiting Validation";
+//     revalidate) checks each unvalidated name: for http it fetches the
+//     file from http://<HTTP01Address><path of link> with "Host: <name>";
+//     for dns it asks the authoritative server DNSServer (no recursion) for
+//     the CNAME record of the name's dv_options dns line, which must point
+//     to exactly the line's target (without DNSServer dns always fails).
+//     When all names are validated the order is "Processing"; IssueDelay
+//     later it is "Activated" with certificate (leaf PEM) and
+//     certificate_chain (the intermediate PEM). https and email validation
+//     are accepted but never checked: such orders stay "Awaiting
+//     Validation";
 //   - dv_options always offer http, https (not for wildcard names) and dns
 //     for every name; the file lives at
 //     /.well-known/pki-validation/<32 hex>.txt, the dns line is
-//     "<32 HEX>.<name>. CNAME <content>.dcv.cyberssl-sandbox.invalid.";
+//     "<32 HEX>.<name>. CNAME <content>.dcv.cyberssl-sandbox.invalid."
+//     (<name> without the "*." of a wildcard);
 //   - reissue is allowed for Activated orders, free, keeps the order id
 //     and returns the order to "Awaiting Validation";
 //   - my_orders elements are api.OrderSummary, date_created in UTC.
@@ -60,8 +65,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/miekg/dns"
+
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
 )
 
 const (
@@ -103,6 +111,9 @@ type Config struct {
 	// HTTP01Address is the host:port validation files are fetched from
 	// (with "Host: <name>"). Empty: the name itself, port 80.
 	HTTP01Address string
+	// DNSServer is the host:port of the authoritative DNS server asked for
+	// the CNAME records of dns validation. Empty: dns validation fails.
+	DNSServer string
 	// IssueDelay is how long an order stays "Processing" after its last
 	// name was validated.
 	IssueDelay time.Duration
@@ -133,6 +144,7 @@ type Server struct {
 	keys          []keyAccount
 	ca            *authority.Authority
 	http01Address string
+	dnsServer     string
 	issueDelay    time.Duration
 	now           func() time.Time
 	validity      time.Duration
@@ -207,6 +219,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		ca:            cfg.Authority,
 		http01Address: cfg.HTTP01Address,
+		dnsServer:     cfg.DNSServer,
 		issueDelay:    max(cfg.IssueDelay, 0),
 		now:           cfg.Now,
 		validity:      cfg.Validity,
@@ -799,7 +812,7 @@ func (s *Server) changeDVMethod(r *http.Request, p url.Values) (any, *apiError) 
 	return resp, nil
 }
 
-// orderStatus answers GET order_status: it checks pending http
+// orderStatus answers GET order_status: it checks pending http and dns
 // validations, advances the order and reports it.
 func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
 	id, aerr := orderIDParam(p)
@@ -822,8 +835,8 @@ func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
 	return o.statusResponse(), nil
 }
 
-// revalidate answers GET revalidate: the http file of one name is checked
-// at once; the outcome shows in order_status.
+// revalidate answers GET revalidate: the http file or dns record of one
+// name is checked at once; the outcome shows in order_status.
 func (s *Server) revalidate(r *http.Request, p url.Values) (any, *apiError) {
 	id, aerr := orderIDParam(p)
 	if aerr != nil {
@@ -853,14 +866,17 @@ func (s *Server) revalidate(r *http.Request, p url.Values) (any, *apiError) {
 	return api.SuccessResponse{Success: true}, nil
 }
 
-// fileCheck is one pending http validation, taken out of the lock.
-type fileCheck struct {
-	domain, path, content string
-	generation            int
+// dcvCheck is one pending http or dns validation, taken out of the lock.
+type dcvCheck struct {
+	domain, method string
+	path, content  string // http: the file's path and content
+	record, target string // dns: the CNAME record's name and target
+	generation     int
 }
 
-// checkDCV fetches the http file of every unvalidated http name of an
-// order awaiting validation (only domain, if set) and records successes.
+// checkDCV checks the http file or dns record of every unvalidated http or
+// dns name of an order awaiting validation (only domain, if set) and
+// records successes.
 func (s *Server) checkDCV(ctx context.Context, account string, id api.ID, domain string) *apiError {
 	s.mu.Lock()
 	o, aerr := s.ownOrder(account, id)
@@ -868,20 +884,34 @@ func (s *Server) checkDCV(ctx context.Context, account string, id api.ID, domain
 		s.mu.Unlock()
 		return aerr
 	}
-	var checks []fileCheck
+	var checks []dcvCheck
 	if o.status == statusValidating {
 		for _, n := range o.names {
 			d := o.dcv[n]
-			if d.validated || d.method != api.DVMethodHTTP || (domain != "" && n != domain) {
+			if d.validated || (domain != "" && n != domain) {
 				continue
 			}
-			checks = append(checks, fileCheck{domain: n, path: api.PKIValidationPath + d.filename, content: d.content, generation: o.generation})
+			c := dcvCheck{domain: n, method: d.method, generation: o.generation}
+			switch d.method {
+			case api.DVMethodHTTP:
+				c.path, c.content = api.PKIValidationPath+d.filename, d.content
+			case api.DVMethodDNS:
+				c.record, c.target = dnsRecord(n, d)
+			default:
+				continue
+			}
+			checks = append(checks, c)
 		}
 	}
 	s.mu.Unlock()
 
 	for _, c := range checks {
-		err := s.fetch(ctx, c)
+		var err error
+		if c.method == api.DVMethodDNS {
+			err = dnscheck.Check(ctx, s.dnsServer, c.record, dns.TypeCNAME, c.target)
+		} else {
+			err = s.fetch(ctx, c)
+		}
 		s.mu.Lock()
 		if err == nil && o.generation == c.generation && o.status == statusValidating {
 			o.dcv[c.domain].validated = true
@@ -897,7 +927,7 @@ func (s *Server) checkDCV(ctx context.Context, account string, id api.ID, domain
 }
 
 // fetch gets one validation file with the name as Host.
-func (s *Server) fetch(ctx context.Context, c fileCheck) error {
+func (s *Server) fetch(ctx context.Context, c dcvCheck) error {
 	addr := s.http01Address
 	if addr == "" {
 		addr = c.domain
@@ -1001,8 +1031,8 @@ func (o *order) options(method string, names []string) api.DVOptions {
 			}
 		}
 		if want(api.DVMethodDNS) {
-			rec := fmt.Sprintf("%s.%s. CNAME %s.%s.", d.dnsHash, base, d.content, dnsSuffix)
-			out.DNS = setOption(out.DNS, n, api.DNSOption{Record: rec})
+			name, target := dnsRecord(n, d)
+			out.DNS = setOption(out.DNS, n, api.DNSOption{Record: name + ". CNAME " + target + "."})
 		}
 		if want(api.DVMethodEmail) {
 			var addrs api.StringList
@@ -1013,6 +1043,14 @@ func (o *order) options(method string, names []string) api.DVOptions {
 		}
 	}
 	return out
+}
+
+// dnsRecord returns the owner name and target (without trailing dots) of
+// the CNAME record that validates name n: "<32 HEX>.<base name>" pointing
+// to "<content>.dcv.cyberssl-sandbox.invalid". The dv_options dns line is
+// made of them, and dns validation looks for exactly that record.
+func dnsRecord(n string, d *dcv) (name, target string) {
+	return d.dnsHash + "." + strings.TrimPrefix(n, "*."), d.content + "." + dnsSuffix
 }
 
 func setOption[T any](m map[string]T, k string, v T) map[string]T {

@@ -28,6 +28,7 @@ import (
 
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 )
 
 const (
@@ -99,6 +100,21 @@ func (fs *fileServer) publish(t *testing.T, opts api.DVOptions, only ...string) 
 	}
 }
 
+// publishDNS publishes every dns record of opts (of the only names, if
+// given), as the issuer would: the line parsed by the client.
+func (f *fixture) publishDNS(opts api.DVOptions, only ...string) {
+	f.t.Helper()
+	recs, err := opts.Challenges(api.DVMethodDNS)
+	require.NoError(f.t, err)
+	for _, ch := range recs {
+		if len(only) > 0 && !contains(only, ch.Domain) {
+			continue
+		}
+		require.Equal(f.t, api.RecordCNAME, ch.Record.Type)
+		f.dns.AddCNAME(ch.Record.Name, ch.Record.Value)
+	}
+}
+
 func (fs *fileServer) seenHosts() []string {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -119,6 +135,7 @@ type fixture struct {
 	clock *fakeClock
 	ca    *authority.Authority
 	files *fileServer
+	dns   *dnstest.Server
 	srv   *Server
 	url   string // base URL of the API, ending in "/"
 	logs  *syncBuffer
@@ -153,12 +170,14 @@ func newFixture(t *testing.T, delay time.Duration) *fixture {
 		clock: &fakeClock{now: time.Now().UTC().Truncate(time.Second)},
 		ca:    ca,
 		files: newFileServer(t),
+		dns:   dnstest.NewServer(t),
 		logs:  &syncBuffer{},
 	}
 	f.srv = New(Config{
 		Accounts:      map[string]string{keyAlice: "alice", keyBob: "bob"},
 		Authority:     ca,
 		HTTP01Address: f.files.Listener.Addr().String(),
+		DNSServer:     f.dns.Addr,
 		IssueDelay:    delay,
 		Now:           f.clock.Now,
 		Logger:        slog.New(slog.NewTextHandler(f.logs, nil)),
@@ -703,7 +722,7 @@ func TestOtherValidationMethods(t *testing.T) {
 	c := f.client(keyAlice)
 	csr := newCSR(t, "a.example.com")
 
-	// dns: options are returned, the order waits.
+	// dns: options are returned, the order waits for its records.
 	req := httpOrder(csr.pem, "*.example.com")
 	req.ProductID, req.DVMethod = 2, api.DVMethodDNS
 	o, err := c.AddOrder(ctx, req)
@@ -755,6 +774,74 @@ func TestOtherValidationMethods(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, sw.DVOptions.IsEmpty())
 	assert.Equal(t, 2, f.srv.Stats()["alice"].Pending)
+}
+
+func TestDNSValidation(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	c := f.client(keyAlice)
+	names := []string{"example.com", "*.example.com"}
+	csr := newCSR(t, names[0])
+	req := httpOrder(csr.pem, names[1])
+	req.ProductID, req.DVMethod = 2, api.DVMethodDNS
+	o, err := c.AddOrder(ctx, req)
+	require.NoError(t, err)
+	recs, err := o.DVOptions.Challenges(api.DVMethodDNS)
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	wild, base := recs[0].Record, recs[1].Record
+	assert.Equal(t, "*.example.com", recs[0].Domain)
+	assert.Regexp(t, `^[0-9a-f]{32}\.example\.com$`, wild.Name)
+	assert.Regexp(t, `^[0-9a-f]{40}\.dcv\.cyberssl-sandbox\.invalid$`, wild.Value)
+	assert.NotEqual(t, wild.Name, base.Name)
+
+	// Wrong target, and the right target at the wrong name: still waiting;
+	// the log names the record, the expected and the found targets.
+	f.dns.AddCNAME(wild.Name, "wrong.example.net.")
+	f.dns.AddCNAME("_acme-challenge.example.com", base.Value)
+	st, err := c.OrderStatus(ctx, o.OrderID)
+	require.NoError(t, err)
+	assert.Equal(t, api.StatusAwaitingValidation, st.Status)
+	logs := f.logs.String()
+	assert.Contains(t, logs, "CNAME record "+wild.Name+`: want \"`+wild.Value+`\", found \"wrong.example.net\"`)
+	assert.Contains(t, logs, "CNAME record "+base.Name+`: want \"`+base.Value+`\", found none`)
+
+	// The wildcard's record: revalidate checks it at once; the base name
+	// still waits.
+	f.dns.Remove(wild.Name)
+	f.publishDNS(o.DVOptions, "*.example.com")
+	require.NoError(t, c.Revalidate(ctx, o.OrderID, "*.example.com"))
+	assert.Contains(t, f.logs.String(), `msg="cyberssl domain validated" account=alice orderID=`+fmt.Sprint(o.OrderID)+` domain=*.example.com`)
+	st, err = c.OrderStatus(ctx, o.OrderID)
+	require.NoError(t, err)
+	assert.Equal(t, api.StatusAwaitingValidation, st.Status)
+
+	f.publishDNS(o.DVOptions)
+	st, err = c.OrderStatus(ctx, o.OrderID)
+	require.NoError(t, err)
+	f.verifyIssued(st, csr.key, names)
+	assert.Equal(t, api.DVMethodDNS, st.DVMethod)
+	assert.Empty(t, f.files.seenHosts(), "no file is fetched for dns")
+	queries := f.dns.Queries()
+	assert.Contains(t, queries, "CNAME "+wild.Name+".")
+	assert.Contains(t, queries, "CNAME "+base.Name+".")
+}
+
+func TestDNSValidationWithoutServer(t *testing.T) {
+	f := newFixture(t, 0)
+	f.srv.dnsServer = ""
+	ctx := context.Background()
+	c := f.client(keyAlice)
+	req := httpOrder(newCSR(t, "a.example.com").pem)
+	req.DVMethod = api.DVMethodDNS
+	o, err := c.AddOrder(ctx, req)
+	require.NoError(t, err)
+	f.publishDNS(o.DVOptions)
+	st, err := c.OrderStatus(ctx, o.OrderID)
+	require.NoError(t, err)
+	assert.Equal(t, api.StatusAwaitingValidation, st.Status)
+	assert.Contains(t, f.logs.String(), "no DNS server")
+	assert.Empty(t, f.dns.Queries())
 }
 
 func TestGeneratedCSRAndOV(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package sslci simulates the SSLCI REST API (seeds/sslci-api.txt) for
 // reseller-sandbox: per-domain verification orders that are really checked
-// over HTTP, and a finalize call that has the sandbox authority really sign
+// over HTTP or DNS, and a finalize call that has the sandbox authority really sign
 // a certificate. Request and response bodies are the client's wire types.
 //
 // Where the document is silent the sandbox assumes:
@@ -10,7 +10,9 @@
 //     status code; an unknown record is 400, not 404;
 //   - the PUT answer is {"status": true, "domain", "order_id", "verified"};
 //   - for method dns the content belongs in a TXT record at
-//     _acme-challenge.<domain> (checking it is not implemented yet);
+//     _acme-challenge.<domain> (_acme-challenge.example.com for
+//     *.example.com), looked up at Config.DNSServer when the order is
+//     confirmed; the check passes when one TXT value is the content;
 //   - finalize accepts an optional "csr"; without it a key is generated and
 //     returned in "key", as the real API does;
 //   - domains of a certificate are listed comma-joined ("a.com,b.com").
@@ -32,8 +34,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/miekg/dns"
+
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
 )
 
 const (
@@ -63,6 +68,9 @@ type Config struct {
 	// HTTP01Address is the host:port the HTTP verification file is fetched
 	// from (with "Host: <domain>"). Empty: the domain itself, port 80.
 	HTTP01Address string
+	// DNSServer is the host:port of the authoritative DNS server asked for
+	// the TXT records of dns verification. Empty: dns verification fails.
+	DNSServer string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Validity of issued certificates; zero means DefaultValidity.
@@ -93,6 +101,7 @@ type Server struct {
 	tokens        []tokenAccount
 	ca            *authority.Authority
 	http01Address string
+	dnsServer     string
 	now           func() time.Time
 	validity      time.Duration
 	log           *slog.Logger
@@ -139,6 +148,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		ca:            cfg.Authority,
 		http01Address: cfg.HTTP01Address,
+		dnsServer:     cfg.DNSServer,
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
@@ -377,11 +387,11 @@ func (s *Server) confirm(r *http.Request) (any, *apiError) {
 	if req.Method != "" && req.Method != o.method {
 		return nil, errorf(http.StatusBadRequest, "invalid parameter method: order %d uses %s verification", o.id, o.method)
 	}
+	check := s.checkHTTP
 	if o.method == api.MethodDNS {
-		return nil, errorf(http.StatusBadRequest, "dns verification not supported by the sandbox yet")
+		check = s.checkDNS
 	}
-
-	if err := s.checkHTTP(r.Context(), o); err != nil {
+	if err := check(r.Context(), o); err != nil {
 		s.log.Info("sslci verification failed", "account", name, "orderID", o.id, "domain", domain, "reason", err.Error())
 		return nil, errorf(http.StatusBadRequest, "verification of %s failed: %v", domain, err)
 	}
@@ -467,6 +477,18 @@ func (s *Server) checkHTTP(ctx context.Context, o order) error {
 		return fmt.Errorf("http://%s%s serves %q, want %q", o.domain, path, got, o.content)
 	}
 	return nil
+}
+
+// checkDNS looks for the content of o in the TXT records at
+// _acme-challenge.<domain> (the base domain for a wildcard).
+func (s *Server) checkDNS(ctx context.Context, o order) error {
+	return dnscheck.Check(ctx, s.dnsServer, dnsRecordName(o.domain), dns.TypeTXT, o.content)
+}
+
+// dnsRecordName is the name of the TXT record dns verification of domain
+// looks for: _acme-challenge.<domain>, without the "*." of a wildcard.
+func dnsRecordName(domain string) string {
+	return "_acme-challenge." + strings.TrimPrefix(domain, "*.")
 }
 
 // finalize answers POST /api with action=finalize.

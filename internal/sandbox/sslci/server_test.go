@@ -20,6 +20,7 @@ import (
 
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 )
 
 const (
@@ -83,6 +84,7 @@ type fixture struct {
 	clock *fakeClock
 	ca    *authority.Authority
 	files *fileServer
+	dns   *dnstest.Server
 	srv   *Server
 	url   string
 }
@@ -96,11 +98,13 @@ func newFixture(t *testing.T) *fixture {
 		clock: &fakeClock{now: time.Now().Truncate(time.Second)},
 		ca:    ca,
 		files: newFileServer(t),
+		dns:   dnstest.NewServer(t),
 	}
 	f.srv = New(Config{
 		Accounts:      map[string]string{tokenAlice: "alice", tokenBob: "bob"},
 		Authority:     ca,
 		HTTP01Address: f.files.Listener.Addr().String(),
+		DNSServer:     f.dns.Addr,
 		Now:           f.clock.Now,
 	})
 	mux := http.NewServeMux()
@@ -420,10 +424,28 @@ func TestConfirmRefused(t *testing.T) {
 			message: "unexpected status 404",
 		},
 		{
-			name:    "dns",
+			name:    "dns record missing",
 			method:  api.MethodDNS,
 			status:  http.StatusBadRequest,
-			message: "dns verification not supported by the sandbox yet",
+			message: "verification of a.example.com failed: TXT record _acme-challenge.a.example.com: want ",
+		},
+		{
+			name:   "dns record with another value",
+			method: api.MethodDNS,
+			publish: func(f *fixture, o api.VerificationResponse) {
+				f.dns.AddTXT("_acme-challenge."+domain, o.Verification.Token)
+			},
+			status:  http.StatusBadRequest,
+			message: `found "`,
+		},
+		{
+			name:   "dns record at the domain itself",
+			method: api.MethodDNS,
+			publish: func(f *fixture, o api.VerificationResponse) {
+				f.dns.AddTXT(domain, o.Verification.Content)
+			},
+			status:  http.StatusBadRequest,
+			message: "found none",
 		},
 		{
 			name: "method differs from the order",
@@ -503,6 +525,64 @@ func TestConfirmRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// confirmDNS confirms one dns order and returns the status and the error
+// message (empty on success).
+func (f *fixture) confirmDNS(o api.VerificationResponse) (int, string) {
+	f.t.Helper()
+	var e api.ErrorResponse
+	status, _ := f.do(http.MethodPut, "", api.ConfirmRequest{Token: tokenAlice, Domain: o.Domain, OrderID: o.OrderID, Method: api.MethodDNS}, &e)
+	return status, e.Message
+}
+
+func TestDNSVerification(t *testing.T) {
+	f := newFixture(t)
+	wild := f.order(tokenAlice, "*.example.com", api.MethodDNS)
+	base := f.order(tokenAlice, "example.com", api.MethodDNS)
+	assert.Equal(t, api.MethodDNS, wild.Verification.Method)
+	assert.Empty(t, wild.Verification.FilePath)
+	assert.NotEqual(t, wild.Verification.Content, base.Verification.Content)
+
+	// Wrong value at the right name: the message names the record, the
+	// expected value and what was found.
+	f.dns.AddTXT("_acme-challenge.example.com", "stale")
+	status, msg := f.confirmDNS(wild)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, `verification of *.example.com failed: TXT record _acme-challenge.example.com: want "`+
+		wild.Verification.Content+`", found "stale" (asked `+f.dns.Addr+`)`, msg)
+	assert.Len(t, f.list(tokenAlice).PendingOrders, 2)
+
+	// Both values side by side at the one name serve both orders.
+	f.dns.AddTXT("_acme-challenge.example.com", wild.Verification.Content, base.Verification.Content)
+	for _, o := range []api.VerificationResponse{wild, base} {
+		status, msg := f.confirmDNS(o)
+		require.Equal(t, http.StatusOK, status, msg)
+	}
+	assert.Empty(t, f.list(tokenAlice).PendingOrders)
+	assert.Contains(t, f.dns.Queries(), "TXT _acme-challenge.example.com.")
+
+	var fin api.FinalizeResponse
+	status, raw := f.do(http.MethodPost, "", api.FinalizeRequest{Token: tokenAlice, Action: api.ActionFinalize, Domains: []string{"*.example.com", "example.com"}}, &fin)
+	require.Equal(t, http.StatusOK, status, string(raw))
+	f.verifyChain(fin, []string{"*.example.com", "example.com"})
+	assert.Equal(t, AccountStats{VerificationOrders: 2, Confirmations: 2, Finalizes: 1, Certificates: 1}, f.srv.Stats()["alice"])
+}
+
+func TestDNSVerificationWithoutServer(t *testing.T) {
+	ca, err := authority.New()
+	require.NoError(t, err)
+	srv := New(Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	f := &fixture{t: t, clock: &fakeClock{now: time.Now()}, ca: ca, srv: srv, url: ts.URL + "/api"}
+
+	o := f.order(tokenAlice, "*.example.com", api.MethodDNS)
+	status, msg := f.confirmDNS(o)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Contains(t, msg, `verification of *.example.com failed: TXT record _acme-challenge.example.com (want "`+o.Verification.Content+`"): `)
+	assert.Contains(t, msg, "no DNS server")
+	assert.Len(t, f.list(tokenAlice).PendingOrders, 1)
 }
 
 func TestConfirmUnreachable(t *testing.T) {

@@ -6,23 +6,25 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
+	"github.com/miekg/dns"
+
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
 )
 
-// Notes shown in sandbox_note for the methods the sandbox cannot complete.
-const (
-	noteDNS   = "DNS validation is not implemented by the sandbox yet: the order stays in processing"
-	noteEmail = "e-mail validation cannot be completed in the sandbox: the order stays in processing"
-)
+// noteEmail is the sandbox_note of an order validated by e-mail, which the
+// sandbox cannot complete.
+const noteEmail = "e-mail validation cannot be completed in the sandbox: the order stays in processing"
 
 // advance moves the caller's order on, as a poll of the real API would see
-// it: new -> processing, FILE validation of the names not yet validated
-// (over the network, without the lock), and issuance once validated (or
-// reissue requested) IssueDelay ago.
+// it: new -> processing, FILE or DNS validation of the names not yet
+// validated (over the network, without the lock), and issuance once
+// validated (or reissue requested) IssueDelay ago.
 func (s *Server) advance(c call) *apiError {
 	s.mu.Lock()
 	o, aerr := s.ownOrder(c)
@@ -35,19 +37,15 @@ func (s *Server) advance(c call) *apiError {
 		s.log.Info("sslmarket order processing", "account", o.account, "orderID", o.id)
 	}
 	var pending []string
-	gen, content := o.dcvGen, o.content
+	gen, method, content := o.dcvGen, o.method, o.content
 	if o.state == api.StateProcessing && o.validated.IsZero() {
 		switch o.method {
-		case api.DVAuthFile:
+		case api.DVAuthFile, api.DVAuthDNS:
 			for _, n := range o.names() {
 				if !o.passed[n] {
 					pending = append(pending, n)
 				}
 			}
-		case api.DVAuthDNS:
-			// Not implemented yet: a DNS query to a configurable server
-			// for a TXT record at the name holding dv_auth_content.
-			o.note = noteDNS
 		default:
 			o.note = noteEmail
 		}
@@ -56,7 +54,11 @@ func (s *Server) advance(c call) *apiError {
 
 	var failures map[string]error
 	if len(pending) > 0 {
-		failures = s.checkFiles(c.r.Context(), pending, content)
+		check := s.checkFile
+		if method == api.DVAuthDNS {
+			check = s.checkDNS
+		}
+		failures = s.checkNames(c.r.Context(), pending, content, check)
 	}
 
 	s.mu.Lock()
@@ -65,7 +67,11 @@ func (s *Server) advance(c call) *apiError {
 		var notes []string
 		for _, n := range pending {
 			if err := failures[n]; err != nil {
-				notes = append(notes, err.Error())
+				// A wildcard and its base name share one DNS record:
+				// its failure is told once.
+				if msg := err.Error(); !slices.Contains(notes, msg) {
+					notes = append(notes, msg)
+				}
 				continue
 			}
 			if !o.passed[n] {
@@ -133,9 +139,9 @@ func (s *Server) signFailed(o *order, err error) *apiError {
 	return errorf(http.StatusInternalServerError, ErrTypeInternal, "signing certificate: %v", err)
 }
 
-// checkFiles fetches the validation file for every name (at most 8 at a
-// time) and returns the failures by name.
-func (s *Server) checkFiles(ctx context.Context, names []string, content string) map[string]error {
+// checkNames runs check for every name (at most 8 at a time) and returns
+// the failures by name.
+func (s *Server) checkNames(ctx context.Context, names []string, content string, check func(context.Context, string, string) error) map[string]error {
 	var (
 		mu       sync.Mutex
 		wg       sync.WaitGroup
@@ -147,7 +153,7 @@ func (s *Server) checkFiles(ctx context.Context, names []string, content string)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := s.checkFile(ctx, n, content); err != nil {
+			if err := check(ctx, n, content); err != nil {
 				mu.Lock()
 				failures[n] = err
 				mu.Unlock()
@@ -157,6 +163,16 @@ func (s *Server) checkFiles(ctx context.Context, names []string, content string)
 	wg.Wait()
 	return failures
 }
+
+// checkDNS looks for content among the TXT records at name (the base name
+// for a wildcard), asking DNSServer.
+func (s *Server) checkDNS(ctx context.Context, name, content string) error {
+	return dnscheck.Check(ctx, s.dnsServer, dnsRecordName(name), dns.TypeTXT, content)
+}
+
+// dnsRecordName is the name of the TXT record that validates name: the
+// name itself, without the "*." of a wildcard.
+func dnsRecordName(name string) string { return strings.TrimPrefix(name, "*.") }
 
 // checkFile fetches http://<name>/.well-known/pki-validation/fileauth.txt
 // (from HTTP01Address if set) and compares its trimmed body with content.

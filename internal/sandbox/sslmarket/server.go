@@ -1,6 +1,7 @@
 // Package sslmarket simulates the SSLmarket REST API
 // (seeds/sslmarket-api.txt) for reseller-sandbox: orders whose domain
-// control validation is really checked over HTTP when they are polled, and
+// control validation is really checked over HTTP or DNS when they are
+// polled, and
 // certificates really signed by the sandbox authority. Request and response
 // bodies are the client's wire types (internal/ca/sslmarket).
 //
@@ -24,9 +25,13 @@
 // DCV methods: FILE fetches
 // http://<HTTP01Address>/.well-known/pki-validation/fileauth.txt with
 // "Host: <name>" for the domain and every dns_name and compares the trimmed
-// body with dv_auth_content. DNS is not implemented yet and Email cannot be
-// completed: such orders stay "processing" forever, and the order details
-// say so in the extra field "sandbox_note" (also used for FILE failures).
+// body with dv_auth_content. DNS asks the authoritative server DNSServer
+// (no recursion) for the TXT records at the domain and at every dns_name
+// (the base name for a wildcard: example.com for *.example.com) and passes
+// a name when one of them is dv_auth_content; without DNSServer it always
+// fails. Email cannot be completed: such orders stay "processing" forever.
+// Why an order is not progressing (failed checks, Email) is told in the
+// extra field "sandbox_note" of the order details.
 //
 // Where the document is silent the sandbox assumes, like the client:
 // errors are {"error": "<type>", "description": "..."} (types
@@ -102,6 +107,9 @@ type Config struct {
 	// HTTP01Address is the host:port FILE validation files are fetched from
 	// (with "Host: <name>"). Empty: the name itself, port 80.
 	HTTP01Address string
+	// DNSServer is the host:port of the authoritative DNS server asked for
+	// the TXT records of DNS validation. Empty: DNS validation fails.
+	DNSServer string
 	// IssueDelay is the time between the last name passing validation (or a
 	// reissue request) and the certificate being issued on a later poll.
 	IssueDelay time.Duration
@@ -134,6 +142,7 @@ type Server struct {
 	tokens        []tokenAccount
 	ca            *authority.Authority
 	http01Address string
+	dnsServer     string
 	issueDelay    time.Duration
 	now           func() time.Time
 	validity      time.Duration
@@ -156,6 +165,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		ca:            cfg.Authority,
 		http01Address: cfg.HTTP01Address,
+		dnsServer:     cfg.DNSServer,
 		issueDelay:    cfg.IssueDelay,
 		now:           cfg.Now,
 		validity:      cfg.Validity,

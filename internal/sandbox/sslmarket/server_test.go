@@ -29,6 +29,7 @@ import (
 
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 )
 
 const (
@@ -103,6 +104,7 @@ type fixture struct {
 	clock *fakeClock
 	ca    *authority.Authority
 	files *fileServer
+	dns   *dnstest.Server
 	srv   *Server
 	url   string
 	logs  *syncBuffer
@@ -136,12 +138,14 @@ func newFixture(t *testing.T) *fixture {
 		clock: &fakeClock{now: time.Now().Truncate(time.Second)},
 		ca:    ca,
 		files: newFileServer(t),
+		dns:   dnstest.NewServer(t),
 		logs:  &syncBuffer{},
 	}
 	f.srv = New(Config{
 		Accounts:      map[string]string{tokenAlice: "alice", tokenBob: "bob"},
 		Authority:     ca,
 		HTTP01Address: f.files.Listener.Addr().String(),
+		DNSServer:     f.dns.Addr,
 		IssueDelay:    issueDelay,
 		Now:           f.clock.Now,
 		Logger:        slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -695,7 +699,7 @@ func TestOtherMethodsWait(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 
-	// DNS, on a wildcard product with a wildcard name: not implemented.
+	// DNS, on a wildcard product with a wildcard name, no record published.
 	_, csr := newCSR(t, "*.example.com", "example.com")
 	dnsID := f.place(f.alice, "rapidssl-wildcard-dv", api.Order{
 		Domain: "*.example.com", DNSNames: []string{"example.com"}, Years: 1, CSR: csr,
@@ -705,8 +709,10 @@ func TestOtherMethodsWait(t *testing.T) {
 	_, csr = newCSR(t, "mail.example.com")
 	mailID := f.place(f.alice, "digicert-standard-ssl", api.Order{Domain: "mail.example.com", Years: 1, CSR: csr, Contacts: contacts()})
 
+	var dnsContent string
 	for range 3 {
 		d := f.poll(f.alice, dnsID)
+		dnsContent = d.DVAuthContent
 		assert.Equal(t, api.StateProcessing, d.State)
 		assert.Equal(t, api.DVAuthDNS, d.DVAuthMethod)
 		assert.NotEmpty(t, d.DVAuthContent)
@@ -716,7 +722,8 @@ func TestOtherMethodsWait(t *testing.T) {
 		assert.Empty(t, d.DVAuthContent, "no content for Email")
 		f.clock.Advance(24 * time.Hour)
 	}
-	assert.Contains(t, f.note(dnsID), "DNS validation is not implemented by the sandbox yet")
+	// The wildcard and its base name share one record, told once.
+	assert.Equal(t, `TXT record example.com: want "`+dnsContent+`", found none (asked `+f.dns.Addr+`)`, f.note(dnsID))
 	assert.Contains(t, f.note(mailID), "e-mail validation cannot be completed in the sandbox")
 	assert.Empty(t, f.files.requested(), "no file is fetched for DNS or Email")
 
@@ -745,6 +752,73 @@ func TestOtherMethodsWait(t *testing.T) {
 	assert.True(t, api.IsBadRequest(err), "%v", err)
 
 	assert.Equal(t, AccountStats{Orders: 2, Issued: 1, Pending: 1}, f.srv.Stats()["alice"])
+}
+
+func TestDNSValidation(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	names := []string{"*.example.com", "example.com", "www.example.org"}
+	key, csr := newCSR(t, names...)
+	id := f.place(f.alice, "rapidssl-rapidssl-wildcard-dv", api.Order{
+		Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: api.DVAuthDNS, Contacts: contacts(),
+	})
+	d := f.poll(f.alice, id)
+	assert.Equal(t, api.StateProcessing, d.State)
+	assert.Equal(t, api.DVAuthDNS, d.DVAuthMethod)
+	content := d.DVAuthContent
+	require.NotEmpty(t, content)
+
+	// Wrong values: the note names each record, the expected and the found
+	// values; nothing passes.
+	f.dns.AddTXT("example.com", "stale", "v=spf1 -all")
+	f.dns.AddTXT("_acme-challenge.www.example.org", content)
+	f.poll(f.alice, id)
+	note := f.note(id)
+	assert.Contains(t, note, `TXT record example.com: want "`+content+`", found "stale", "v=spf1 -all"`)
+	assert.Contains(t, note, `TXT record www.example.org: want "`+content+`", found none`)
+	assert.Equal(t, 1, strings.Count(note, "TXT record example.com"), note)
+	f.clock.Advance(issueDelay)
+	assert.Equal(t, api.StateProcessing, f.poll(f.alice, id).State)
+
+	// The base name's record validates the wildcard and the base name.
+	f.dns.AddTXT("example.com", content)
+	f.poll(f.alice, id)
+	note = f.note(id)
+	assert.NotContains(t, note, "example.com:")
+	assert.Contains(t, note, "TXT record www.example.org")
+	assert.Contains(t, f.logs.String(), "name=*.example.com")
+
+	f.dns.AddTXT("www.example.org", content)
+	f.poll(f.alice, id)
+	assert.Empty(t, f.note(id))
+	queries := f.dns.Queries()
+	assert.Contains(t, queries, "TXT example.com.")
+	assert.Contains(t, queries, "TXT www.example.org.")
+	assert.NotContains(t, queries, "TXT *.example.com.")
+	assert.Empty(t, f.files.requested(), "no file is fetched for DNS")
+
+	f.clock.Advance(issueDelay)
+	require.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
+	leaf := parseCerts(t, must(f.alice.Download(ctx, id, api.FormatPEMServer)))[0]
+	f.verify(leaf, names, key)
+}
+
+func TestDNSValidationWithoutServer(t *testing.T) {
+	f := newFixture(t)
+	f.srv.dnsServer = ""
+	_, csr := newCSR(t, "*.example.com")
+	id := f.place(f.alice, "rapidssl-wildcard-dv", api.Order{
+		Domain: "*.example.com", Years: 1, CSR: csr, DVAuthMethod: api.DVAuthDNS, Contacts: contacts(),
+	})
+	content := f.poll(f.alice, id).DVAuthContent
+	f.dns.AddTXT("example.com", content)
+	f.poll(f.alice, id)
+	note := f.note(id)
+	assert.Contains(t, note, `TXT record example.com (want "`+content+`"): `)
+	assert.Contains(t, note, "no DNS server")
+	assert.Empty(t, f.dns.Queries())
+	f.clock.Advance(issueDelay)
+	assert.Equal(t, api.StateProcessing, f.poll(f.alice, id).State)
 }
 
 func TestEditChangesContent(t *testing.T) {
