@@ -40,7 +40,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 
 // HTTPClient returns the http.Client a reseller client should use: it
 // records metrics and a debug log line per call (method and path only: query
-// strings can carry credentials), does not follow redirects, and times out.
+// strings can carry credentials), does not follow redirects (see
+// NoRedirectClient), and times out.
 // roots, when not nil, replaces the system roots (a private CA bundle);
 // certificates are always verified.
 func (m *Metrics) HTTPClient(provider string, timeout time.Duration, log logr.Logger, roots *x509.CertPool) *http.Client {
@@ -50,13 +51,9 @@ func (m *Metrics) HTTPClient(provider string, timeout time.Duration, log logr.Lo
 		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 		next = t
 	}
-	return &http.Client{
-		Timeout:   timeout,
-		Transport: &instrumented{provider: provider, next: next, metrics: m, log: log},
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	hc := NoRedirectClient(timeout)
+	hc.Transport = &instrumented{provider: provider, next: next, metrics: m, log: log}
+	return hc
 }
 
 type instrumented struct {

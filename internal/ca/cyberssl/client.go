@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 )
 
 // Documented endpoints. Every API method is a path below them
@@ -98,92 +99,18 @@ func WithHTTPClient(hc *http.Client) Option {
 // loopback hosts. It must not carry user info, a query or a fragment.
 // Nothing is sent until the first call, which authenticates.
 func New(baseURL, apiKey string, opts ...Option) (*Client, error) {
-	u, err := parseBaseURL(baseURL, apiKey)
+	u, err := ca.ParseBaseURL(baseURL, func(s string) string { return redact(s, apiKey) })
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cyberssl: %w", err)
 	}
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, invalidArg("apiKey", "must not be empty")
 	}
-	c := &Client{BaseURL: u, HTTPClient: defaultHTTPClient(), apiKey: apiKey, authLock: make(chan struct{}, 1)}
+	c := &Client{BaseURL: u, HTTPClient: ca.NoRedirectClient(defaultTimeout), apiKey: apiKey, authLock: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(c)
 	}
 	return c, nil
-}
-
-func defaultHTTPClient() *http.Client {
-	return &http.Client{
-		Timeout: defaultTimeout,
-		// The API key and the token travel in query strings and form
-		// bodies: never follow a redirect to somewhere else, and never let
-		// a 301/302 turn a POST into a body-less GET.
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-// parseBaseURL validates raw; errors name the URL with any query, fragment,
-// user info and secret removed.
-func parseBaseURL(raw, apiKey string) (*url.URL, error) {
-	shown := redact(displayURL(raw), apiKey)
-	if raw == "" {
-		return nil, errors.New("cyberssl: base URL must not be empty")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // ue.Error() would repeat the raw URL
-		}
-		return nil, fmt.Errorf("cyberssl: invalid base URL %q: %s", shown, redact(err.Error(), apiKey))
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("cyberssl: invalid base URL %q: no host", shown)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("cyberssl: invalid base URL %q: must not contain user info", shown)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("cyberssl: invalid base URL %q: must not contain a query or fragment", shown)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("cyberssl: invalid base URL %q: http is only allowed for loopback hosts, use https", shown)
-		}
-	default:
-		return nil, fmt.Errorf("cyberssl: invalid base URL %q: scheme must be https", shown)
-	}
-	return u, nil
-}
-
-// displayURL cuts raw before any query or fragment and drops user info.
-func displayURL(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i]
-	}
-	if i := strings.Index(raw, "://"); i >= 0 {
-		rest := raw[i+3:]
-		end := strings.IndexByte(rest, '/')
-		if end < 0 {
-			end = len(rest)
-		}
-		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-			raw = raw[:i+3] + rest[at+1:]
-		}
-	}
-	return raw
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // String describes the client without its secrets (fmt's %v and %+v would
@@ -327,7 +254,7 @@ func (c *Client) send(ctx context.Context, method, endpoint string, params url.V
 
 	hc := c.HTTPClient
 	if hc == nil {
-		hc = defaultHTTPClient()
+		hc = ca.NoRedirectClient(defaultTimeout)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

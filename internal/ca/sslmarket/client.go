@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,9 +61,9 @@ func WithHTTPClient(hc *http.Client) Option {
 // sandbox). It must not carry user info, a query or a fragment. The token
 // must be non-empty and fit in an HTTP header.
 func New(baseURL, token string, opts ...Option) (*Client, error) {
-	u, err := parseBaseURL(baseURL, token)
+	u, err := ca.ParseBaseURL(baseURL, func(s string) string { return redact(s, token) })
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sslmarket: %w", err)
 	}
 	switch {
 	case token == "":
@@ -74,86 +73,11 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	case strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f }):
 		return nil, invalidArg("token", "must not contain control characters")
 	}
-	c := &Client{BaseURL: u, HTTPClient: defaultHTTPClient(), token: token}
+	c := &Client{BaseURL: u, HTTPClient: ca.NoRedirectClient(defaultTimeout), token: token}
 	for _, o := range opts {
 		o(c)
 	}
 	return c, nil
-}
-
-func defaultHTTPClient() *http.Client {
-	return &http.Client{
-		Timeout: defaultTimeout,
-		// net/http strips Authorization on a cross-host redirect but not a
-		// custom header such as X-Auth-Token; and a 301/302 would turn a
-		// POST (a paid order) into a body-less GET. Never follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-// parseBaseURL validates raw; errors name the URL with any query, fragment
-// and token removed.
-func parseBaseURL(raw, token string) (*url.URL, error) {
-	shown := redact(displayURL(raw), token)
-	if raw == "" {
-		return nil, errors.New("sslmarket: base URL must not be empty")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // ue.Error() would repeat the raw URL
-		}
-		return nil, fmt.Errorf("sslmarket: invalid base URL %q: %s", shown, redact(err.Error(), token))
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("sslmarket: invalid base URL %q: no host", shown)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("sslmarket: invalid base URL %q: must not contain user info", shown)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("sslmarket: invalid base URL %q: must not contain a query or fragment", shown)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("sslmarket: invalid base URL %q: http is only allowed for loopback hosts, use https", shown)
-		}
-	default:
-		return nil, fmt.Errorf("sslmarket: invalid base URL %q: scheme must be https", shown)
-	}
-	return u, nil
-}
-
-// displayURL cuts raw before any query or fragment and drops user info so
-// that it can be shown in an error.
-func displayURL(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i]
-	}
-	if i := strings.Index(raw, "://"); i >= 0 {
-		rest := raw[i+3:]
-		end := strings.IndexByte(rest, '/')
-		if end < 0 {
-			end = len(rest)
-		}
-		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-			raw = raw[:i+3] + rest[at+1:]
-		}
-	}
-	return raw
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // String describes the client without its token (fmt's %v and %+v would
@@ -220,7 +144,7 @@ func (c *Client) do(ctx context.Context, r request, out any) ([]byte, error) {
 
 	hc := c.HTTPClient
 	if hc == nil {
-		hc = defaultHTTPClient()
+		hc = ca.NoRedirectClient(defaultTimeout)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
