@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -128,4 +130,45 @@ func TestManualAndWildcardRules(t *testing.T) {
 	waitRequestMessage(t, s, ns, "wild", "can only be validated by dns01")
 
 	assert.Equal(t, 0, orders(t, s, v1alpha1.ProviderSSLCI, account), "no finalize for either")
+}
+
+// One certificate, two solvers: an http01 name and a dns01 name, each
+// verified the way its solver publishes it.
+func TestMixedSolvers(t *testing.T) {
+	s := sharedStack(t)
+	ctx := context.Background()
+	account := "mixed-sslci"
+	ns := account
+	createNamespace(t, s, ns)
+	createSecret(t, s, ns, "api", accounts[account])
+	require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tsig"},
+		StringData: map[string]string{"secret": s.DNS.Secret},
+	}))
+	spec := specFor(s, v1alpha1.ProviderSSLCI, "api")
+	dnsSolver := dns01Solvers(s).Solvers[0]
+	dnsSolver.Selector = &v1alpha1.Selector{DNSZones: []string{"dns.mixed." + dnsZone}}
+	spec.DomainValidation = &v1alpha1.DomainValidation{Solvers: []v1alpha1.Solver{
+		dnsSolver,
+		{Selector: &v1alpha1.Selector{DNSNames: []string{"www.mixed." + dnsZone}}, HTTP01: &v1alpha1.HTTP01Solver{}},
+	}}
+	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "mixed"}, Spec: spec}
+	require.NoError(t, s.Control.Client.Create(ctx, issuer))
+	waitIssuerCondition(t, s, issuer, metav1.ConditionTrue)
+
+	names := []string{"www.mixed." + dnsZone, "a.dns.mixed." + dnsZone}
+	cert := createCertificate(t, s, ns, "mixed", cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: "mixed"}, names...)
+	waitCertificateReady(t, s, cert)
+	secret := waitSecret(t, s, ns, cert.Spec.SecretName)
+	verifyChain(t, s, secret.Data[corev1.TLSCertKey], names, publicKeyOfSecret(t, secret))
+	assert.Equal(t, 1, orders(t, s, v1alpha1.ProviderSSLCI, account))
+	values, err := s.DNS.Lookup(ctx, "_acme-challenge.a.dns.mixed."+dnsZone, dns.TypeTXT)
+	require.NoError(t, err)
+	assert.Empty(t, values, "the dns01 record was removed")
+
+	// The sandbox logs the method each verification order was placed with.
+	log, err := os.ReadFile(filepath.Join(s.Dir, "sandbox.log"))
+	require.NoError(t, err)
+	assert.Contains(t, string(log), "domain=www.mixed."+dnsZone+" method=http")
+	assert.Contains(t, string(log), "domain=a.dns.mixed."+dnsZone+" method=dns")
 }

@@ -31,6 +31,7 @@ var accounts = map[string]string{
 	"dns01-sslmarket":       "canary-7f3a-dns01-sslmarket",
 	"dns01-cyberssl":        "canary-7f3a-dns01-cyberssl",
 	"manual-sslci":          "canary-7f3a-manual-sslci",
+	"mixed-sslci":           "canary-7f3a-mixed-sslci",
 	"faults-sslci":          "canary-7f3a-faults-sslci",
 	"faults-sslmarket":      "canary-7f3a-faults-sslmarket",
 	"faults-cyberssl":       "canary-7f3a-faults-cyberssl",

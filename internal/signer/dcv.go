@@ -85,6 +85,23 @@ func (r *recorder) Present(ctx context.Context, ch ca.Challenge) error {
 	return r.Router.Present(ctx, ch)
 }
 
+// SolverKind names the kind of solver the Issuer selects for name: "http01",
+// "dns01", "email", or "" when none matches.
+func (r *recorder) SolverKind(name string) string {
+	sol, ok := dcv.Select(r.Solvers, name, r.Labels)
+	switch {
+	case !ok:
+		return ""
+	case sol.HTTP01 != nil:
+		return "http01"
+	case sol.DNS01 != nil:
+		return "dns01"
+	case sol.Email != nil:
+		return "email"
+	}
+	return ""
+}
+
 // cleanUp removes the records of challenges that are no longer open: all of
 // them once the request is done (issued or failed for good).
 func (r *recorder) cleanUp(ctx context.Context, st *ca.State, done bool) {

@@ -87,7 +87,21 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, p
 	if method == "" {
 		method = sslci.MethodHTTP
 	}
-	return &sslciProvider{Flow: sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter()}}, nil
+	f := sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter()}
+	if k, ok := presenter.(interface{ SolverKind(name string) string }); ok {
+		// Each name is verified the way its solver publishes: http01 → http,
+		// dns01 → dns.
+		f.MethodFor = func(name string) string {
+			switch k.SolverKind(name) {
+			case "http01":
+				return sslci.MethodHTTP
+			case "dns01":
+				return sslci.MethodDNS
+			}
+			return ""
+		}
+	}
+	return &sslciProvider{Flow: f}, nil
 }
 
 type sslciProvider struct{ sslci.Flow }

@@ -24,8 +24,11 @@ const lapsedAfter = 24 * time.Hour
 // Verification orders are free (assumptions.go); finalize is the paid call and
 // is guarded by an intent saved under the journal's precondition.
 type Flow struct {
-	Client    *Client
-	Method    string // MethodHTTP or MethodDNS
+	Client *Client
+	Method string // MethodHTTP or MethodDNS
+	// MethodFor, when set, picks the method per name (the solver that
+	// publishes it); an empty answer means Method.
+	MethodFor func(name string) string
 	Presenter ca.Presenter
 	Now       func() time.Time
 	// StaleAfter is how old an unanswered finalize intent must be before a
@@ -63,7 +66,7 @@ func (f *Flow) verify(ctx context.Context, name string, st *ca.State, j ca.Journ
 		return true, "", nil
 	}
 	if ns.Challenge == nil {
-		v, err := f.Client.RequestVerification(ctx, name, f.Method)
+		v, err := f.Client.RequestVerification(ctx, name, f.method(name))
 		if err != nil {
 			return false, "", classify(fmt.Errorf("requesting verification of %s: %w", name, err))
 		}
@@ -90,7 +93,7 @@ func (f *Flow) verify(ctx context.Context, name string, st *ca.State, j ca.Journ
 		return false, fmt.Sprintf("%s: challenge %s %s", name, describe(*ns.Challenge), why), nil
 	}
 	id, _ := strconv.ParseInt(ns.OrderID, 10, 64)
-	if _, err := f.Client.ConfirmVerification(ctx, name, id, f.Method); err != nil {
+	if _, err := f.Client.ConfirmVerification(ctx, name, id, f.method(name)); err != nil {
 		if IsBadRequest(err) {
 			return f.notVerified(ctx, ns, id, err, st, j)
 		}
@@ -99,6 +102,15 @@ func (f *Flow) verify(ctx context.Context, name string, st *ca.State, j ca.Journ
 	ns.Verified, ns.Challenge, ns.LastError = true, nil, ""
 	st.Progress = f.Now()
 	return true, "", j.Save(ctx, st)
+}
+
+func (f *Flow) method(name string) string {
+	if f.MethodFor != nil {
+		if m := f.MethodFor(name); m != "" {
+			return m
+		}
+	}
+	return f.Method
 }
 
 // notVerified handles a refused confirmation. Either the reseller could not
