@@ -323,7 +323,7 @@ type envelope struct {
 
 func (e envelope) code() string { return rawText(e.ErrorCode) }
 
-func (e envelope) message() string { return cleanText(rawText(e.ErrorMessage)) }
+func (e envelope) message() string { return ca.CleanText(rawText(e.ErrorMessage)) }
 
 // rawText turns a JSON scalar into its text; a list or object (PHP may send
 // several messages) becomes its compact JSON.
@@ -339,7 +339,7 @@ func rawText(b json.RawMessage) string {
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, b); err != nil {
-		return snippet(b)
+		return ca.Snippet(b)
 	}
 	return buf.String()
 }
@@ -357,7 +357,7 @@ func tokenIn(data []byte) string {
 
 func malformed(endpoint string, status int, data []byte, reason string, rd func(string) string) error {
 	return fmt.Errorf("%w: %s: HTTP %d: %s: body %q", ErrMalformedResponse, endpoint, status,
-		rd(reason), rd(snippet(data)))
+		rd(reason), rd(ca.Snippet(data)))
 }
 
 // retryAfter parses a Retry-After header (seconds or HTTP date), capped at

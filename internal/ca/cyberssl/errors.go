@@ -8,11 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-)
 
-// snippetLen is how much of a non-JSON body goes into an error.
-const snippetLen = 200
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+)
 
 var (
 	// ErrMalformedResponse is wrapped when a 2xx body is not the expected
@@ -97,33 +95,9 @@ func newAPIError(endpoint string, status int, body []byte) *APIError {
 		e.Message = env.message()
 	}
 	if e.Code == "" && e.Message == "" {
-		e.Message = snippet(body)
+		e.Message = ca.Snippet(body)
 	}
 	return e
-}
-
-// snippet returns the first 200 bytes of body as printable text.
-func snippet(body []byte) string {
-	if len(body) > snippetLen {
-		body = body[:snippetLen] // a rune cut in half is dropped by cleanText
-	}
-	return cleanText(string(body))
-}
-
-// cleanText strips control characters (line breaks and tabs become spaces),
-// invalid UTF-8 and repeated blanks.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func asAPIError(err error) (*APIError, bool) {

@@ -10,7 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
@@ -31,49 +31,9 @@ const (
 	account = "acme"
 )
 
-// memJournal keeps the last saved state, as the annotation would.
-type memJournal struct {
-	mu    sync.Mutex
-	saved string
-	saves int
-	// fail, when set, may refuse a save (before) or die right after it (after).
-	fail  func(*ca.State) error
-	after func(*ca.State) error
-}
-
-func (j *memJournal) Save(_ context.Context, st *ca.State) error {
-	if j.fail != nil {
-		if err := j.fail(st); err != nil {
-			return err
-		}
-	}
-	data, err := st.Encode()
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	j.saved = data
-	j.saves++
-	j.mu.Unlock()
-	if j.after != nil {
-		return j.after(st)
-	}
-	return nil
-}
-
-// load returns what a restarted process would read.
-func (j *memJournal) load(t *testing.T) *ca.State {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	st, err := ca.DecodeState(j.saved)
-	require.NoError(t, err)
-	return st
-}
-
-// filePresenter serves the journal's open HTTP challenges, like the
-// responder, and counts what it was asked to present.
+// filePresenter records what it was asked to present; catest.ChallengeServer
+// serves the journal's open HTTP challenges, like the responder.
 type filePresenter struct {
-	j         *memJournal
 	mu        sync.Mutex
 	presented map[string]ca.Challenge
 }
@@ -89,22 +49,6 @@ func (p *filePresenter) Present(_ context.Context, ch ca.Challenge) error {
 }
 
 func (p *filePresenter) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
-
-func (p *filePresenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.j.mu.Lock()
-	data := p.j.saved
-	p.j.mu.Unlock()
-	st, _ := ca.DecodeState(data)
-	if st != nil {
-		for _, ch := range st.OpenChallenges() {
-			if ch.Type == ca.HTTP01 && ch.Name == r.Host && ch.Path == r.URL.Path {
-				_, _ = w.Write([]byte(ch.Content))
-				return
-			}
-		}
-	}
-	http.NotFound(w, r)
-}
 
 // clock is the fake time of flow and sandbox; the sandbox reads it from its
 // handler goroutines.
@@ -128,7 +72,7 @@ func (c *clock) advance(d time.Duration) {
 type fixture struct {
 	sb        *sandbox.Server
 	apiURL    string
-	journal   *memJournal
+	journal   *catest.Journal
 	presenter *filePresenter
 	clock     *clock
 	flow      *cyberssl.Flow
@@ -156,9 +100,9 @@ func newFixture(t *testing.T) *fixture {
 // validation.
 func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 	t.Helper()
-	f := &fixture{journal: &memJournal{}, clock: &clock{t: time.Now()}}
-	f.presenter = &filePresenter{j: f.journal}
-	files := httptest.NewServer(f.presenter)
+	f := &fixture{journal: &catest.Journal{}, clock: &clock{t: time.Now()}}
+	f.presenter = &filePresenter{}
+	files := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(files.Close)
 	f.sb = sandbox.New(sandbox.Config{
 		Accounts:      map[string]string{apiKey: account},
@@ -211,7 +155,7 @@ func request(t *testing.T, names ...string) ca.Request {
 // step runs Issue once from the saved state, as one reconcile would.
 func (f *fixture) step(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	if st == nil {
 		st = ca.NewState("cyberssl", f.clock.now())
 	}
@@ -271,7 +215,7 @@ func TestFlowIssuesOnce(t *testing.T) {
 	require.True(t, pending, "%v", err)
 	assert.Contains(t, p.Reason, "placed")
 	assert.Contains(t, p.Reason, "http://a.example.com/.well-known/pki-validation/")
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	require.NotEmpty(t, st.OrderID)
 	assert.Nil(t, st.Intent)
 	require.Len(t, st.OpenChallenges(), 3)
@@ -285,7 +229,7 @@ func TestFlowIssuesOnce(t *testing.T) {
 	res, err := f.drive(t, req)
 	require.NoError(t, err)
 	requireIssued(t, res, names...)
-	assert.NotEmpty(t, f.journal.load(t).ChainPEM)
+	assert.NotEmpty(t, f.journal.Load(t).ChainPEM)
 
 	again, err := f.drive(t, req)
 	require.NoError(t, err, "a reconcile after issuance returns the saved chain")
@@ -324,7 +268,7 @@ func TestFlowCrashAfterIntentOrdersOnceAfterStale(t *testing.T) {
 	req := request(t, "a.example.com", "b.example.com")
 	crash := errors.New("killed")
 	// The process dies right after claiming the order (intent saved).
-	f.journal.after = func(st *ca.State) error {
+	f.journal.After = func(st *ca.State) error {
 		if st.Intent != nil {
 			return crash
 		}
@@ -332,7 +276,7 @@ func TestFlowCrashAfterIntentOrdersOnceAfterStale(t *testing.T) {
 	}
 	_, err := f.step(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.after = nil
+	f.journal.After = nil
 	require.Equal(t, 0, f.orders(), "the crash came before the call")
 
 	_, err = f.step(t, req)
@@ -357,15 +301,15 @@ func TestFlowCrashBeforeOrderIDSavedAdopts(t *testing.T) {
 	// Someone else orders the same names with another key between our
 	// intent and our order: adoption must not take that order.
 	other := request(t, names...)
-	f.journal.after = func(st *ca.State) error {
+	f.journal.After = func(st *ca.State) error {
 		if st.Intent != nil && f.orders() == 0 {
-			_, err := f.flow.Issue(context.Background(), other, ca.NewState("cyberssl", f.clock.now()), &memJournal{})
+			_, err := f.flow.Issue(context.Background(), other, ca.NewState("cyberssl", f.clock.now()), &catest.Journal{})
 			require.True(t, isPending(err), "%v", err)
 		}
 		return nil
 	}
 	// add_ssl_order answered; the process dies before the id is saved.
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.OrderID != "" {
 			return crash
 		}
@@ -373,16 +317,16 @@ func TestFlowCrashBeforeOrderIDSavedAdopts(t *testing.T) {
 	}
 	_, err := f.step(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail, f.journal.after = nil, nil
+	f.journal.Fail, f.journal.After = nil, nil
 	require.Equal(t, 2, f.orders(), "the stranger's order and the lost one")
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	require.Empty(t, st.OrderID)
 	require.NotNil(t, st.Intent)
 
 	f.clock.advance(2 * time.Minute)
 	_, err = f.step(t, req)
 	require.True(t, isPending(err), "%v", err)
-	st = f.journal.load(t)
+	st = f.journal.Load(t)
 	require.NotEmpty(t, st.OrderID, "the lost order is adopted")
 	assert.Nil(t, st.Intent)
 	assert.Len(t, st.OpenChallenges(), 2, "its challenges are read with get_dv_options")
@@ -397,7 +341,7 @@ func TestFlowCrashBeforeChainSavedOrdersOnce(t *testing.T) {
 	f := newFixture(t)
 	req := request(t, "a.example.com")
 	crash := errors.New("killed")
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.ChainPEM != "" {
 			return crash
 		}
@@ -405,9 +349,9 @@ func TestFlowCrashBeforeChainSavedOrdersOnce(t *testing.T) {
 	}
 	_, err := f.drive(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail = nil
+	f.journal.Fail = nil
 	require.Equal(t, 1, f.orders())
-	require.Empty(t, f.journal.load(t).ChainPEM)
+	require.Empty(t, f.journal.Load(t).ChainPEM)
 
 	res, err := f.drive(t, req)
 	require.NoError(t, err)
@@ -442,7 +386,7 @@ func TestFlowRefusesBeforeOrdering(t *testing.T) {
 			assert.True(t, ca.IsPermanent(err), "%v", err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Equal(t, 0, f.orders())
-			assert.Equal(t, 0, f.journal.saves, "no intent claimed")
+			assert.Equal(t, 0, f.journal.Saves(), "no intent claimed")
 		})
 	}
 }
@@ -463,7 +407,7 @@ func TestFlowSessionExpiryIsTransparent(t *testing.T) {
 	f := newFixture(t)
 	// Every session ends after every save: right before add_ssl_order, and
 	// between every poll.
-	f.journal.after = func(*ca.State) error {
+	f.journal.After = func(*ca.State) error {
 		f.sb.ExpireSessions()
 		return nil
 	}
@@ -485,7 +429,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		_, err := f.step(t, request(t, "*.example.com", "example.com"))
 		p, pending := ca.IsPending(err)
 		require.True(t, pending, "%v", err)
-		open := f.journal.load(t).OpenChallenges()
+		open := f.journal.Load(t).OpenChallenges()
 		require.Len(t, open, 2)
 		for _, ch := range open {
 			assert.Equal(t, ca.DNS01, ch.Type)
@@ -504,7 +448,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		p, pending := ca.IsPending(err)
 		require.True(t, pending, "%v", err)
 		assert.Contains(t, p.Reason, "admin@example.com")
-		assert.Empty(t, f.journal.load(t).OpenChallenges())
+		assert.Empty(t, f.journal.Load(t).OpenChallenges())
 		_, err = f.step(t, req)
 		require.True(t, isPending(err), "%v", err)
 		assert.Equal(t, 1, f.orders())

@@ -160,7 +160,7 @@ func (c *Client) do(ctx context.Context, method string, body any, query url.Valu
 		if msg == "" {
 			msg = `"status": false`
 		}
-		return &APIError{StatusCode: resp.StatusCode, Message: c.redact(cleanText(msg))}
+		return &APIError{StatusCode: resp.StatusCode, Message: c.redact(ca.CleanText(msg))}
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -172,7 +172,7 @@ func (c *Client) do(ctx context.Context, method string, body any, query url.Valu
 
 func (c *Client) malformed(status int, data []byte, reason string) error {
 	return fmt.Errorf("%w: HTTP %d: %s: body %q", ErrMalformedResponse, status,
-		c.redact(reason), c.redact(snippet(data)))
+		c.redact(reason), c.redact(ca.Snippet(data)))
 }
 
 func (c *Client) redact(s string) string { return redact(s, c.token) }

@@ -9,10 +9,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,82 +18,31 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
-// memJournal keeps the last saved state, as the annotation would.
-type memJournal struct {
-	mu    sync.Mutex
-	saved string
-	// fail, when set, may refuse a save (before) or die right after it (after).
-	fail  func(*ca.State) error
-	after func(*ca.State) error
-}
+// filePresenter presents nothing: catest.ChallengeServer serves the
+// journal's open HTTP challenges, like the responder.
+type filePresenter struct{}
 
-func (j *memJournal) Save(_ context.Context, st *ca.State) error {
-	if j.fail != nil {
-		if err := j.fail(st); err != nil {
-			return err
-		}
-	}
-	data, err := st.Encode()
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	j.saved = data
-	j.mu.Unlock()
-	if j.after != nil {
-		return j.after(st)
-	}
-	return nil
-}
-
-// load returns what a restarted process would read.
-func (j *memJournal) load(t *testing.T) *ca.State {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	st, err := ca.DecodeState(j.saved)
-	require.NoError(t, err)
-	return st
-}
-
-// filePresenter serves the journal's open HTTP challenges, like the responder.
-type filePresenter struct{ j *memJournal }
-
-func (p filePresenter) Present(context.Context, ca.Challenge) error { return nil }
-func (p filePresenter) Ready(context.Context, ca.Challenge) (bool, error) {
+func (filePresenter) Present(context.Context, ca.Challenge) error { return nil }
+func (filePresenter) Ready(context.Context, ca.Challenge) (bool, error) {
 	return true, nil
-}
-
-func (p filePresenter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.j.mu.Lock()
-	data := p.j.saved
-	p.j.mu.Unlock()
-	st, _ := ca.DecodeState(data)
-	if st != nil {
-		for _, ch := range st.OpenChallenges() {
-			if ch.Name == r.Host && ch.Path == r.URL.Path {
-				_, _ = w.Write([]byte(ch.Content))
-				return
-			}
-		}
-	}
-	http.NotFound(w, r)
 }
 
 type fixture struct {
 	sb      *sandbox.Sandbox
-	journal *memJournal
+	journal *catest.Journal
 	now     time.Time
 	flow    *sslci.Flow
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{journal: &memJournal{}, now: time.Now()}
-	files := httptest.NewServer(filePresenter{f.journal})
+	f := &fixture{journal: &catest.Journal{}, now: time.Now()}
+	files := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(files.Close)
 	sb, err := sandbox.New(sandbox.Config{Accounts: map[string]string{"tok": "acme"}, HTTP01Address: strings.TrimPrefix(files.URL, "http://")})
 	require.NoError(t, err)
@@ -104,7 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	client, err := sslci.New(api.URL+sandbox.SSLCIPath, "tok")
 	require.NoError(t, err)
 	f.sb = sb
-	f.flow = &sslci.Flow{Client: client, Method: sslci.MethodHTTP, Presenter: filePresenter{f.journal}, Now: func() time.Time { return f.now }, StaleAfter: time.Minute}
+	f.flow = &sslci.Flow{Client: client, Method: sslci.MethodHTTP, Presenter: filePresenter{}, Now: func() time.Time { return f.now }, StaleAfter: time.Minute}
 	return f
 }
 
@@ -121,7 +68,7 @@ func csrFor(t *testing.T, names ...string) []byte {
 func (f *fixture) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
 	for range 20 {
-		st := f.journal.load(t)
+		st := f.journal.Load(t)
 		if st == nil {
 			st = ca.NewState("sslci", f.now)
 		}
@@ -158,7 +105,7 @@ func TestFlowCrashBeforeFinalizeCallOrdersOnceAfterStale(t *testing.T) {
 	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
 	crash := errors.New("killed")
 	// The process dies right after claiming the finalize (intent saved).
-	f.journal.after = func(st *ca.State) error {
+	f.journal.After = func(st *ca.State) error {
 		if st.Intent != nil {
 			return crash
 		}
@@ -166,10 +113,10 @@ func TestFlowCrashBeforeFinalizeCallOrdersOnceAfterStale(t *testing.T) {
 	}
 	_, err := f.drive(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.after = nil
+	f.journal.After = nil
 	require.Equal(t, 0, f.sb.Stats().SSLCI["acme"].Finalizes, "the crash came before the call")
 
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	_, err = f.flow.Issue(context.Background(), req, st, f.journal)
 	_, pending := ca.IsPending(err)
 	require.True(t, pending, "a fresh intent belongs to a worker that may still be calling: %v", err)
@@ -185,7 +132,7 @@ func TestFlowCrashAfterFinalizeNeverBuysTwice(t *testing.T) {
 	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
 	crash := errors.New("killed")
 	// The process dies after the paid call, before its outcome is saved.
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.ChainPEM != "" {
 			return crash
 		}
@@ -193,7 +140,7 @@ func TestFlowCrashAfterFinalizeNeverBuysTwice(t *testing.T) {
 	}
 	_, err := f.drive(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail = nil
+	f.journal.Fail = nil
 	require.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes)
 
 	f.now = f.now.Add(2 * time.Minute)
@@ -209,7 +156,7 @@ func TestFlowCrashAfterConfirmRequestsANewVerification(t *testing.T) {
 	req := ca.Request{CSR: csrFor(t, "a.example.com"), DNSNames: []string{"a.example.com"}}
 	crash := errors.New("killed")
 	// The reseller confirmed the name; the process died before saving that.
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.Name("a.example.com").Verified {
 			return crash
 		}
@@ -217,7 +164,7 @@ func TestFlowCrashAfterConfirmRequestsANewVerification(t *testing.T) {
 	}
 	_, err := f.drive(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail = nil
+	f.journal.Fail = nil
 
 	res, err := f.drive(t, req)
 	require.NoError(t, err, "the consumed verification order is replaced by a new one")

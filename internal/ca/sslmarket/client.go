@@ -184,7 +184,7 @@ func (c *Client) do(ctx context.Context, r request, out any) ([]byte, error) {
 
 func (c *Client) malformed(status int, endpoint string, data []byte, reason string) error {
 	return fmt.Errorf("%w: HTTP %d %s: %s: body %q", ErrMalformedResponse, status, endpoint,
-		c.redact(reason), c.redact(snippet(data)))
+		c.redact(reason), c.redact(ca.Snippet(data)))
 }
 
 func (c *Client) redact(s string) string { return redact(s, c.token) }

@@ -8,11 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-)
 
-// snippetLen is how much of a non-JSON body goes into an error.
-const snippetLen = 200
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+)
 
 var (
 	// ErrMalformedResponse is wrapped when a 2xx body is not what the
@@ -101,12 +99,12 @@ func newAPIError(status int, body []byte) *APIError {
 			}
 		}
 		desc = firstNonEmpty(desc, raw.Message)
-		typ, desc = cleanText(typ), cleanText(desc)
+		typ, desc = ca.CleanText(typ), ca.CleanText(desc)
 		if typ != "" || desc != "" {
 			return &APIError{StatusCode: status, Type: clip(typ), Description: clip(desc)}
 		}
 	}
-	return &APIError{StatusCode: status, Description: snippet(body)}
+	return &APIError{StatusCode: status, Description: ca.Snippet(body)}
 }
 
 func firstNonEmpty(s ...string) string {
@@ -126,30 +124,6 @@ func clip(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:limit], "") + "..."
-}
-
-// snippet returns the first 200 bytes of body as printable text.
-func snippet(body []byte) string {
-	if len(body) > snippetLen {
-		body = body[:snippetLen] // a rune cut in half is dropped by cleanText
-	}
-	return cleanText(string(body))
-}
-
-// cleanText strips control characters (line breaks and tabs become spaces),
-// invalid UTF-8 and repeated blanks.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func statusCode(err error) (int, bool) {

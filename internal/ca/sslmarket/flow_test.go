@@ -10,7 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
@@ -34,47 +34,7 @@ const (
 	staleAfter  = time.Minute
 )
 
-// memJournal keeps the last saved state, as the annotation would.
-type memJournal struct {
-	mu    sync.Mutex
-	saved string
-	saves int
-	// fail, when set, may refuse a save (before) or die right after it (after).
-	fail  func(*ca.State) error
-	after func(*ca.State) error
-}
-
-func (j *memJournal) Save(_ context.Context, st *ca.State) error {
-	if j.fail != nil {
-		if err := j.fail(st); err != nil {
-			return err
-		}
-	}
-	data, err := st.Encode()
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	j.saved = data
-	j.saves++
-	j.mu.Unlock()
-	if j.after != nil {
-		return j.after(st)
-	}
-	return nil
-}
-
-// load returns what a restarted process would read.
-func (j *memJournal) load(t *testing.T) *ca.State {
-	t.Helper()
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	st, err := ca.DecodeState(j.saved)
-	require.NoError(t, err)
-	return st
-}
-
-// presenter records what the flow presented; the file server below serves
+// presenter records what the flow presented; catest.ChallengeServer serves
 // the journal's open HTTP challenges, like the responder.
 type presenter struct {
 	mu        sync.Mutex
@@ -90,32 +50,9 @@ func (p *presenter) Present(_ context.Context, ch ca.Challenge) error {
 
 func (p *presenter) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
 
-// files serves the journal's open HTTP challenges by Host and path.
-type files struct{ j *memJournal }
-
-func (s files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	host := r.Host
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	s.j.mu.Lock()
-	data := s.j.saved
-	s.j.mu.Unlock()
-	st, _ := ca.DecodeState(data)
-	if st != nil {
-		for _, ch := range st.OpenChallenges() {
-			if ch.Type == ca.HTTP01 && ch.Name == host && ch.Path == r.URL.Path {
-				_, _ = w.Write([]byte(ch.Content))
-				return
-			}
-		}
-	}
-	http.NotFound(w, r)
-}
-
 type flowFixture struct {
 	sb        *sandbox.Server
-	journal   *memJournal
+	journal   *catest.Journal
 	presenter *presenter
 	now       time.Time
 	flow      *sslmarket.Flow
@@ -133,8 +70,8 @@ func contacts() sslmarket.Contacts {
 
 func newFlowFixture(t *testing.T) *flowFixture {
 	t.Helper()
-	f := &flowFixture{journal: &memJournal{}, presenter: &presenter{}, now: time.Now()}
-	fs := httptest.NewServer(files{f.journal})
+	f := &flowFixture{journal: &catest.Journal{}, presenter: &presenter{}, now: time.Now()}
+	fs := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(fs.Close)
 	auth, err := authority.New()
 	require.NoError(t, err)
@@ -183,7 +120,7 @@ func request(t *testing.T, names ...string) ca.Request {
 // step runs Issue once from the saved state, as a reconcile would.
 func (f *flowFixture) step(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	if st == nil {
 		st = ca.NewState("sslmarket", f.now)
 	}
@@ -219,7 +156,7 @@ func TestFlowIssuesMultiNameOnce(t *testing.T) {
 
 	_, err := f.step(t, req)
 	requirePending(t, err)
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	require.NotEmpty(t, st.OrderID, "the order id is saved at once")
 	assert.Nil(t, st.Intent)
 
@@ -227,7 +164,7 @@ func TestFlowIssuesMultiNameOnce(t *testing.T) {
 	p := requirePending(t, err)
 	assert.Contains(t, p, "order "+st.OrderID+" is processing")
 	assert.Contains(t, p, sslmarket.DCVFilePath)
-	st = f.journal.load(t)
+	st = f.journal.Load(t)
 	require.Len(t, st.OpenChallenges(), 3)
 	for _, ch := range st.OpenChallenges() {
 		assert.Equal(t, ca.HTTP01, ch.Type)
@@ -241,7 +178,7 @@ func TestFlowIssuesMultiNameOnce(t *testing.T) {
 	_, err = ca.VerifyChain(req, res.ChainPEM)
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(res.ChainPEM), "BEGIN CERTIFICATE"), "leaf + intermediate")
-	assert.Empty(t, f.journal.load(t).OpenChallenges(), "challenges are closed once issued")
+	assert.Empty(t, f.journal.Load(t).OpenChallenges(), "challenges are closed once issued")
 
 	again, err := f.drive(t, req)
 	require.NoError(t, err, "a reconcile after issuance returns the saved chain")
@@ -258,7 +195,7 @@ func TestFlowCrashBeforeOrderCallOrdersOnceAfterStale(t *testing.T) {
 	req := request(t, "a.example.com", "b.example.com")
 	crash := errors.New("killed")
 	// The process dies right after claiming the order (intent saved).
-	f.journal.after = func(st *ca.State) error {
+	f.journal.After = func(st *ca.State) error {
 		if st.Intent != nil && st.OrderID == "" {
 			return crash
 		}
@@ -266,9 +203,9 @@ func TestFlowCrashBeforeOrderCallOrdersOnceAfterStale(t *testing.T) {
 	}
 	_, err := f.step(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.after = nil
+	f.journal.After = nil
 	require.Equal(t, 0, f.stats().Orders, "the crash came before the call")
-	require.NotNil(t, f.journal.load(t).Intent)
+	require.NotNil(t, f.journal.Load(t).Intent)
 
 	_, err = f.step(t, req)
 	p := requirePending(t, err)
@@ -278,7 +215,7 @@ func TestFlowCrashBeforeOrderCallOrdersOnceAfterStale(t *testing.T) {
 	f.now = f.now.Add(2 * staleAfter)
 	_, err = f.step(t, req)
 	requirePending(t, err)
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	require.NotEmpty(t, st.OrderID)
 	assert.Nil(t, st.Intent)
 
@@ -293,7 +230,7 @@ func TestFlowCrashAfterOrderAdoptsIt(t *testing.T) {
 	req := request(t, "a.example.com", "b.example.com")
 	crash := errors.New("killed")
 	// The order is placed; the process dies before its id is saved.
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.OrderID != "" {
 			return crash
 		}
@@ -301,9 +238,9 @@ func TestFlowCrashAfterOrderAdoptsIt(t *testing.T) {
 	}
 	_, err := f.step(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail = nil
+	f.journal.Fail = nil
 	require.Equal(t, 1, f.stats().Orders)
-	st := f.journal.load(t)
+	st := f.journal.Load(t)
 	require.Empty(t, st.OrderID)
 	require.NotNil(t, st.Intent)
 
@@ -315,7 +252,7 @@ func TestFlowCrashAfterOrderAdoptsIt(t *testing.T) {
 	_, err = f.step(t, req)
 	p := requirePending(t, err)
 	assert.Contains(t, p, "adopted SSLmarket order")
-	st = f.journal.load(t)
+	st = f.journal.Load(t)
 	assert.Equal(t, "100001", st.OrderID, "the interrupted attempt's order")
 	assert.Nil(t, st.Intent)
 
@@ -333,7 +270,7 @@ func TestFlowAdoptionSkipsOtherRequestsOrders(t *testing.T) {
 	requirePending(t, err)
 	require.Equal(t, 1, f.stats().Orders)
 
-	f.journal = &memJournal{}
+	f.journal = &catest.Journal{}
 	req := request(t, "a.example.com")
 	st := ca.NewState("sslmarket", f.now)
 	st.Intent = &ca.Intent{Step: "order", At: f.now, Attempt: 1}
@@ -342,7 +279,7 @@ func TestFlowAdoptionSkipsOtherRequestsOrders(t *testing.T) {
 	f.now = f.now.Add(2 * staleAfter)
 	_, err = f.step(t, req)
 	requirePending(t, err)
-	st = f.journal.load(t)
+	st = f.journal.Load(t)
 	assert.Equal(t, "100002", st.OrderID, "the other key's order is not adopted")
 	assert.Equal(t, 2, f.stats().Orders)
 }
@@ -351,7 +288,7 @@ func TestFlowCrashAfterDownloadDownloadsAgain(t *testing.T) {
 	f := newFlowFixture(t)
 	req := request(t, "a.example.com", "b.example.com")
 	crash := errors.New("killed")
-	f.journal.fail = func(st *ca.State) error {
+	f.journal.Fail = func(st *ca.State) error {
 		if st.ChainPEM != "" {
 			return crash
 		}
@@ -359,7 +296,7 @@ func TestFlowCrashAfterDownloadDownloadsAgain(t *testing.T) {
 	}
 	_, err := f.drive(t, req)
 	require.ErrorIs(t, err, crash)
-	f.journal.fail = nil
+	f.journal.Fail = nil
 	require.Equal(t, 1, f.stats().Downloads)
 
 	res, err := f.drive(t, req)
@@ -396,7 +333,7 @@ func TestFlowRefusesBeforeOrdering(t *testing.T) {
 			assert.True(t, ca.IsPermanent(err), "%v", err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Equal(t, 0, f.stats().Orders)
-			assert.Equal(t, 0, f.journal.saves, "no intent claimed")
+			assert.Equal(t, 0, f.journal.Saves(), "no intent claimed")
 		})
 	}
 }
@@ -411,7 +348,7 @@ func TestFlowResellerRefusalClearsIntent(t *testing.T) {
 	assert.Contains(t, err.Error(), "invalid_parameter")
 	assert.Contains(t, err.Error(), "common name")
 	assert.Equal(t, 0, f.stats().Orders)
-	assert.Nil(t, f.journal.load(t).Intent, "nothing was bought: the claim is released")
+	assert.Nil(t, f.journal.Load(t).Intent, "nothing was bought: the claim is released")
 }
 
 func TestFlowWrongToken(t *testing.T) {
@@ -448,7 +385,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		_, err = f.step(t, req)
 		p := requirePending(t, err)
 		assert.Contains(t, p, "TXT records at example.com")
-		chs := f.journal.load(t).OpenChallenges()
+		chs := f.journal.Load(t).OpenChallenges()
 		require.Len(t, chs, 2)
 		for _, ch := range chs {
 			assert.Equal(t, ca.DNS01, ch.Type)
@@ -466,7 +403,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		_, err = f.step(t, req)
 		p := requirePending(t, err)
 		assert.Contains(t, p, "waiting for the approval email")
-		assert.Empty(t, f.journal.load(t).OpenChallenges())
+		assert.Empty(t, f.journal.Load(t).OpenChallenges())
 		assert.Empty(t, f.presenter.presented)
 	})
 }
