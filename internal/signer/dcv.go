@@ -19,25 +19,30 @@ import (
 
 // router builds the presenter of one request: the Issuer's solvers chosen
 // by the request's labels, the built-in responder for HTTP, RFC 2136 for DNS
-// (its TSIG secret read from the issuer's namespace).
-func (s *Signer) router(spec *v1alpha1.IssuerSpec, ns string, obj client.Object) *dcv.Router {
+// (its TSIG secret read once per request from the issuer's namespace).
+func (s *Signer) router(ctx context.Context, spec *v1alpha1.IssuerSpec, ns string, obj client.Object) *dcv.Router {
 	var solvers []v1alpha1.Solver
 	if spec.DomainValidation != nil {
 		solvers = spec.DomainValidation.Solvers
 	}
+	built := map[*v1alpha1.RFC2136]dcv.DNSPresenter{}
 	return &dcv.Router{
 		Solvers: solvers,
 		Labels:  obj.GetLabels(),
 		HTTP:    s.HTTP,
 		DNS: func(r *v1alpha1.RFC2136) (dcv.DNSPresenter, error) {
+			if p, ok := built[r]; ok {
+				return p, nil
+			}
 			p := &dns01.RFC2136{Nameserver: r.Nameserver, TSIGKeyName: r.TSIGKeyName, TSIGAlgorithm: r.TSIGAlgorithm}
 			if r.TSIGSecretRef != nil {
-				secret, err := s.tsigSecret(context.Background(), ns, r.TSIGSecretRef)
+				secret, err := s.tsigSecret(ctx, ns, r.TSIGSecretRef)
 				if err != nil {
 					return nil, err
 				}
 				p.TSIGSecret = secret
 			}
+			built[r] = p
 			return p, nil
 		},
 	}

@@ -135,7 +135,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if ns == "" {
 		ns = s.ClusterResourceNamespace
 	}
-	presenter := &recorder{Router: s.router(spec, ns, live)}
+	presenter := &recorder{Router: s.router(ctx, spec, ns, live)}
 	if !st.Started() {
 		if err := dcv.CheckWildcards(presenter.Solvers, presenter.Labels, req.DNSNames); err != nil {
 			return signer.PEMBundle{}, signer.PermanentError{Err: err}
