@@ -1,6 +1,7 @@
 // Package v1alpha1 holds the reseller-issuer.dev/v1alpha1 API: ResellerIssuer
 // and ResellerClusterIssuer, cert-manager external issuers that buy
-// certificates from SSL resellers.
+// certificates from SSL resellers, and ResellerChallenge, the open domain
+// control validation challenges of their requests.
 //
 // +kubebuilder:object:generate=true
 // +groupName=reseller-issuer.dev
@@ -29,6 +30,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(GroupVersion,
 		&ResellerIssuer{}, &ResellerIssuerList{},
 		&ResellerClusterIssuer{}, &ResellerClusterIssuerList{},
+		&ResellerChallenge{}, &ResellerChallengeList{},
 	)
 	metav1.AddToGroupVersion(scheme, GroupVersion)
 	return nil
