@@ -150,6 +150,7 @@ func run() error {
 		"sslci", base+sandbox.SSLCIPath,
 		"caPEM", base+sandbox.CAPath,
 		"stats", base+sandbox.StatsPath,
+		"mail", base+sandbox.MailPath,
 		"health", base+sandbox.HealthPath,
 		"accounts", o.accounts.String(),
 		"http01Address", o.http01Address,

@@ -3,14 +3,16 @@
 //
 // Routes:
 //
-//	/sslci/api          the SSLCI API (package sslci)
-//	GET /sandbox/ca.pem the root certificate, PEM
-//	GET /sandbox/stats  per-API, per-account activity, JSON
-//	/sandbox/faults     transient-fault injection (faults.go)
-//	GET /healthz        "ok"
-//
-// The SSLmarket (/sslmarket/api) and CyberSSL (/cyberssl/v1) APIs will be
-// mounted beside SSLCI.
+//	/sslci/api                       the SSLCI API (package sslci)
+//	/sslmarket/api/...               the SSLmarket API (package sslmarket)
+//	/cyberssl/v1/...                 the CyberSSL API (package cyberssl)
+//	GET /sandbox/ca.pem              the root certificate, PEM
+//	GET /sandbox/stats               per-API, per-account activity, JSON
+//	/sandbox/faults                  transient-fault injection (faults.go)
+//	GET /sandbox/mail                the domain validation e-mails sent,
+//	                                 JSON (mail.go)
+//	POST /sandbox/mail/{id}/approve  "clicks the link" of one (mail.go)
+//	GET /healthz                     "ok"
 package sandbox
 
 import (
@@ -23,6 +25,7 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
 )
@@ -65,6 +68,7 @@ type Sandbox struct {
 	sslci     *sslci.Server
 	sslmarket *sslmarket.Server
 	cyberssl  *cyberssl.Server
+	mailbox   *mailbox.Mailbox
 	faults    faultInjector
 }
 
@@ -92,8 +96,10 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating certificate authority: %w", err)
 	}
+	mails := mailbox.New(cfg.Now)
 	return &Sandbox{
-		ca: ca,
+		ca:      ca,
+		mailbox: mails,
 		sslci: sslci.New(sslci.Config{
 			Accounts:      cfg.Accounts,
 			Authority:     ca,
@@ -112,6 +118,7 @@ func New(cfg Config) (*Sandbox, error) {
 			Now:           cfg.Now,
 			Validity:      cfg.Validity,
 			Logger:        cfg.Logger,
+			Mailbox:       mails,
 		}),
 		cyberssl: cyberssl.New(cyberssl.Config{
 			Accounts:      cfg.Accounts,
@@ -122,6 +129,7 @@ func New(cfg Config) (*Sandbox, error) {
 			Now:           cfg.Now,
 			Validity:      cfg.Validity,
 			Logger:        cfg.Logger,
+			Mailbox:       mails,
 		}),
 	}, nil
 }
@@ -131,6 +139,9 @@ func (s *Sandbox) Authority() *authority.Authority { return s.ca }
 
 // SSLCI returns the simulated SSLCI API.
 func (s *Sandbox) SSLCI() *sslci.Server { return s.sslci }
+
+// Mailbox returns the domain validation e-mails of SSLmarket and CyberSSL.
+func (s *Sandbox) Mailbox() *mailbox.Mailbox { return s.mailbox }
 
 // Stats returns the activity of every account of every API.
 func (s *Sandbox) Stats() Stats {
@@ -144,6 +155,8 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, s.faults.wrap(ProviderSSLmarket, s.sslmarket)))
 	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, s.faults.wrap(ProviderCyberSSL, s.cyberssl)))
 	mux.HandleFunc(FaultsPath, s.serveFaults)
+	mux.HandleFunc("GET "+MailPath, s.serveMails)
+	mux.HandleFunc("POST "+MailPath+"/{id}/approve", s.serveApproveMail)
 	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(s.ca.RootPEM())

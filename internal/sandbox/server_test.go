@@ -71,11 +71,11 @@ func TestHandler(t *testing.T) {
 			"a":{"verificationOrders":0,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":0},
 			"b":{"verificationOrders":1,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":1}},
 		"sslmarket":{
-			"a":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0},
-			"b":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0}},
+			"a":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0},
+			"b":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0}},
 		"cyberssl":{
-			"a":{"orders":0,"reissues":0,"activated":0,"pending":0},
-			"b":{"orders":0,"reissues":0,"activated":0,"pending":0}}}`, body)
+			"a":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0},
+			"b":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0}}}`, body)
 		var st Stats
 		require.NoError(t, json.Unmarshal([]byte(body), &st))
 		assert.Equal(t, sb.Stats(), st)

@@ -27,9 +27,15 @@
 //     to exactly the line's target (without DNSServer dns always fails).
 //     When all names are validated the order is "Processing"; IssueDelay
 //     later it is "Activated" with certificate (leaf PEM) and
-//     certificate_chain (the intermediate PEM). https and email validation
-//     are accepted but never checked: such orders stay "Awaiting
-//     Validation";
+//     certificate_chain (the intermediate PEM). https validation is
+//     accepted but never checked: such names stay unvalidated;
+//   - email validation sends a mail into the sandbox's Mailbox, one per
+//     email-validated name, to its approver address: at add_ssl_order and
+//     reissue_ssl_order, and at change_dv_method to email (which voids the
+//     name's earlier mails, as does a change to another method or a
+//     reissue). Approving the mail (the sandbox's
+//     POST /sandbox/mail/{id}/approve) validates the name; the order then
+//     moves on at order_status as with the other methods;
 //   - dv_options always offer http, https (not for wildcard names) and dns
 //     for every name; the file lives at
 //     /.well-known/pki-validation/<32 hex>.txt, the dns line is
@@ -70,6 +76,7 @@ import (
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
 const (
@@ -124,6 +131,9 @@ type Config struct {
 	// Logger receives state changes (account names, order ids, names;
 	// never an API key or token). Nil discards them.
 	Logger *slog.Logger
+	// Mailbox receives the validation emails of email-validated names.
+	// Nil: the Server keeps its own.
+	Mailbox *mailbox.Mailbox
 }
 
 // AccountStats counts one account's activity, for tests that count money.
@@ -137,6 +147,8 @@ type AccountStats struct {
 	// Pending is the number of orders currently waiting (Awaiting
 	// Validation or Processing).
 	Pending int `json:"pending"`
+	// MailsSent is the number of validation emails sent (one per name).
+	MailsSent int `json:"mailsSent"`
 }
 
 // Server is the simulated CyberSSL API, an http.Handler.
@@ -150,6 +162,7 @@ type Server struct {
 	validity      time.Duration
 	log           *slog.Logger
 	client        *http.Client
+	mailbox       *mailbox.Mailbox
 
 	mu          sync.Mutex
 	lastOrderID api.ID
@@ -208,6 +221,7 @@ type order struct {
 type dcv struct {
 	method    string // http, https, dns, email
 	email     string
+	mail      string // id of the mail that can validate an email name
 	filename  string
 	content   string
 	dnsHash   string
@@ -224,6 +238,7 @@ func New(cfg Config) *Server {
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
+		mailbox:       cfg.Mailbox,
 		client: &http.Client{
 			Timeout: fetchTimeout,
 			// A redirect is reported as a failure rather than followed: it
@@ -243,6 +258,9 @@ func New(cfg Config) *Server {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.mailbox == nil {
+		s.mailbox = mailbox.New(s.now)
 	}
 	for key, name := range cfg.Accounts {
 		if key == "" || name == "" {
@@ -604,6 +622,7 @@ func (s *Server) addOrder(r *http.Request, p url.Values) (any, *apiError) {
 		names: names, dcv: checks, dvMethod: p.Get("dv_method"), contacts: contacts, status: statusValidating,
 	}
 	s.orders[o.id] = o
+	s.sendMails(o)
 	resp := api.AddOrderResponse{Success: true, OrderID: o.id, CSRCode: string(keyPEMCSR(keyPEM, csrPEM)), PrivateKey: string(keyPEM)}
 	if method != api.DVMethodEmail {
 		resp.DVOptions = o.options(api.DVMethodAll, nil)
@@ -660,7 +679,9 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	s.voidMails(o, "", fmt.Sprintf("order %d was reissued", id))
 	o.csrPEM, o.primary, o.names, o.dcv, o.dvMethod = csrPEM, primary, names, checks, p.Get("dv_method")
+	s.sendMails(o)
 	o.status, o.generation = statusValidating, o.generation+1
 	o.cert, o.chain, o.notBefore, o.notAfter, o.validatedAt = "", "", time.Time{}, time.Time{}, time.Time{}
 	s.accounts[name].stats.Reissues++
@@ -804,6 +825,10 @@ func (s *Server) changeDVMethod(r *http.Request, p url.Values) (any, *apiError) 
 		o.dvMethod = method
 	}
 	o.generation++
+	s.voidMails(o, domain, fmt.Sprintf("change_dv_method set the method of %s to %s", domain, method))
+	if method == api.DVMethodEmail {
+		s.sendMail(o, domain)
+	}
 	s.log.Info("cyberssl validation method changed", "account", o.account, "orderID", o.id, "domain", domain, "dvMethod", method)
 	resp := api.ChangeDVMethodResponse{Success: true}
 	if method != api.DVMethodEmail {

@@ -928,9 +928,9 @@ func TestConcurrentPolling(t *testing.T) {
 }
 
 func TestStatsJSON(t *testing.T) {
-	b, err := json.Marshal(AccountStats{Orders: 1, Reissues: 2, Activated: 3, Pending: 4})
+	b, err := json.Marshal(AccountStats{Orders: 1, Reissues: 2, Activated: 3, Pending: 4, MailsSent: 5})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"orders":1,"reissues":2,"activated":3,"pending":4}`, string(b))
+	assert.JSONEq(t, `{"orders":1,"reissues":2,"activated":3,"pending":4,"mailsSent":5}`, string(b))
 }
 
 func TestMoney(t *testing.T) {

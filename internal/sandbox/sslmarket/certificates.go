@@ -56,8 +56,9 @@ func (s *Server) cancelReissue(c call) (response, *apiError) {
 	return emptyResponse(http.StatusAccepted), nil
 }
 
-// resend answers PUT /certificate/order_id/{id}/resend: there is no e-mail
-// to send in the sandbox, but the call is checked as the API would.
+// resend answers PUT /certificate/order_id/{id}/resend: the validation
+// e-mail is sent again for every name not yet validated, a new mail each
+// (the earlier ones can still be approved).
 func (s *Server) resend(c call) (response, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,6 +72,11 @@ func (s *Server) resend(c call) (response, *apiError) {
 	if o.method != api.DVAuthEmail {
 		return response{}, invalid("dv_auth_method", "order %d uses %s validation, there is no e-mail to resend", o.id, o.method)
 	}
+	pending := o.pendingNames()
+	if len(pending) == 0 {
+		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "every name of order %d is validated already, there is no e-mail to resend", o.id)
+	}
+	s.sendMails(o, pending)
 	return emptyResponse(http.StatusAccepted), nil
 }
 

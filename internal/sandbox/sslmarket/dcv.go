@@ -17,14 +17,11 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
 )
 
-// noteEmail is the sandbox_note of an order validated by e-mail, which the
-// sandbox cannot complete.
-const noteEmail = "e-mail validation cannot be completed in the sandbox: the order stays in processing"
-
 // advance moves the caller's order on, as a poll of the real API would see
 // it: new -> processing, FILE or DNS validation of the names not yet
-// validated (over the network, without the lock), and issuance once
-// validated (or reissue requested) IssueDelay ago.
+// validated (over the network, without the lock; Email names pass when
+// their mail is approved, see approveMail), and issuance once validated
+// (or reissue requested) IssueDelay ago.
 func (s *Server) advance(c call) *apiError {
 	s.mu.Lock()
 	o, aerr := s.ownOrder(c)
@@ -41,13 +38,9 @@ func (s *Server) advance(c call) *apiError {
 	if o.state == api.StateProcessing && o.validated.IsZero() {
 		switch o.method {
 		case api.DVAuthFile, api.DVAuthDNS:
-			for _, n := range o.names() {
-				if !o.passed[n] {
-					pending = append(pending, n)
-				}
-			}
+			pending = o.pendingNames()
 		default:
-			o.note = noteEmail
+			o.note = emailNote(o.pendingNames())
 		}
 	}
 	s.mu.Unlock()

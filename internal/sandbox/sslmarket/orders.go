@@ -79,6 +79,9 @@ func (s *Server) placeOrder(c call) (response, *apiError) {
 	o.id = s.lastID
 	s.orders[o.id] = o
 	s.accounts[c.account].Orders++
+	if o.method == api.DVAuthEmail {
+		s.sendMails(o, o.names())
+	}
 	s.mu.Unlock()
 
 	s.log.Info("sslmarket order placed", "account", c.account, "orderID", o.id, "product", p.ProductCode,
@@ -387,6 +390,11 @@ func (s *Server) editOrder(c call) (response, *apiError) {
 		o.passed = map[string]bool{}
 		o.validated = time.Time{}
 		o.note = ""
+		if method == api.DVAuthEmail {
+			s.sendMails(o, o.names())
+		} else {
+			s.voidMails(o)
+		}
 	}
 	// Set fields replace the stored ones.
 	names, values := req.ContactFields()

@@ -29,9 +29,16 @@
 // (no recursion) for the TXT records at the domain and at every dns_name
 // (the base name for a wildcard: example.com for *.example.com) and passes
 // a name when one of them is dv_auth_content; without DNSServer it always
-// fails. Email cannot be completed: such orders stay "processing" forever.
-// Why an order is not progressing (failed checks, Email) is told in the
-// extra field "sandbox_note" of the order details.
+// fails. Email sends, for every name, a mail to the admin, administrator,
+// hostmaster, postmaster and webmaster addresses of the name (the base name
+// for a wildcard) into the sandbox's Mailbox when the order is placed or
+// edited to Email, and again for the names not yet validated on resend; a
+// name passes when one of its mails is approved (the sandbox's
+// POST /sandbox/mail/{id}/approve), and IssueDelay after the last name
+// passed the order is issued on a poll, as with FILE and DNS. Changing the
+// method away from Email voids the order's mails. Why an order is not
+// progressing (failed checks, mails not approved) is told in the extra
+// field "sandbox_note" of the order details.
 //
 // Where the document is silent the sandbox assumes, like the client:
 // errors are {"error": "<type>", "description": "..."} (types
@@ -40,6 +47,9 @@
 // internal_error); an unknown product, an unknown order and another
 // account's order are 404; a call the order's state does not allow is 409;
 // edit answers 200 and reissue/cancel-reissue/resend 202 with empty bodies;
+// resend is refused with 400 invalid_parameter for an order not validated
+// by Email, and with 409 for an order no longer waiting for validation or
+// whose names are all validated already;
 // times are UTC "2006-01-02 15:04:05" (dates "2006-01-02"). Reissue does
 // not validate the domains again. Revocation is documented for client
 // certificate products only, which the sandbox does not sell, so it always
@@ -67,6 +77,7 @@ import (
 
 	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
 const (
@@ -120,6 +131,9 @@ type Config struct {
 	// Logger receives state changes (account names, order ids, names; never
 	// a token). Nil discards them.
 	Logger *slog.Logger
+	// Mailbox receives the validation e-mails of Email orders. Nil: the
+	// Server keeps its own.
+	Mailbox *mailbox.Mailbox
 }
 
 // AccountStats counts one account's activity, for tests that count money.
@@ -135,6 +149,8 @@ type AccountStats struct {
 	// Pending is the number of orders now waiting ("new", "processing",
 	// "reissue").
 	Pending int `json:"pending"`
+	// MailsSent is the number of validation e-mails sent (one per name).
+	MailsSent int `json:"mailsSent"`
 }
 
 // Server is the simulated SSLmarket API, an http.Handler for the API root.
@@ -148,6 +164,7 @@ type Server struct {
 	validity      time.Duration
 	log           *slog.Logger
 	client        *http.Client
+	mailbox       *mailbox.Mailbox
 
 	mu       sync.Mutex
 	lastID   int64
@@ -170,6 +187,7 @@ func New(cfg Config) *Server {
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
+		mailbox:       cfg.Mailbox,
 		client: &http.Client{
 			Timeout: fetchTimeout,
 			// A redirect is reported as a failure rather than followed: it
@@ -191,6 +209,9 @@ func New(cfg Config) *Server {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.mailbox == nil {
+		s.mailbox = mailbox.New(s.now)
 	}
 	for token, name := range cfg.Accounts {
 		if token == "" || name == "" {

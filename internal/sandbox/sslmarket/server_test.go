@@ -440,7 +440,7 @@ func TestHappyPath(t *testing.T) {
 	}, f.srv.Stats())
 	statsJSON, err := json.Marshal(f.srv.Stats()["alice"])
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"orders":1,"downloads":3,"reissues":0,"issued":1,"pending":0}`, string(statsJSON))
+	assert.JSONEq(t, `{"orders":1,"downloads":3,"reissues":0,"issued":1,"pending":0,"mailsSent":0}`, string(statsJSON))
 }
 
 func mustOrders(t *testing.T, c *api.Client) []api.OrderSummary {
@@ -724,7 +724,7 @@ func TestOtherMethodsWait(t *testing.T) {
 	}
 	// The wildcard and its base name share one record, told once.
 	assert.Equal(t, `TXT record example.com: want "`+dnsContent+`", found none (asked `+f.dns.Addr+`)`, f.note(dnsID))
-	assert.Contains(t, f.note(mailID), "e-mail validation cannot be completed in the sandbox")
+	assert.Contains(t, f.note(mailID), "waiting for the approval of the validation e-mail for mail.example.com")
 	assert.Empty(t, f.files.requested(), "no file is fetched for DNS or Email")
 
 	require.NoError(t, f.alice.ResendDCVEmail(ctx, mailID))
@@ -751,7 +751,7 @@ func TestOtherMethodsWait(t *testing.T) {
 	err = f.alice.EditOrder(ctx, dnsID, api.OrderEdit{DVAuthMethod: api.DVAuthFile})
 	assert.True(t, api.IsBadRequest(err), "%v", err)
 
-	assert.Equal(t, AccountStats{Orders: 2, Issued: 1, Pending: 1}, f.srv.Stats()["alice"])
+	assert.Equal(t, AccountStats{Orders: 2, Issued: 1, Pending: 1, MailsSent: 2}, f.srv.Stats()["alice"])
 }
 
 func TestDNSValidation(t *testing.T) {
