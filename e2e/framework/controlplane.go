@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -32,7 +33,8 @@ const AssetsEnv = "KUBEBUILDER_ASSETS"
 type ControlPlane struct {
 	// Config authenticates as an admin (system:masters).
 	Config *rest.Config
-	// Client has the core, networking, certificates and cert-manager schemes.
+	// Client has the core, networking, certificates, cert-manager and
+	// Gateway API (gateway.networking.k8s.io/v1) schemes.
 	Client client.Client
 	// KubeconfigPath is a kubeconfig file for Config, for the processes under test.
 	KubeconfigPath string
@@ -41,20 +43,22 @@ type ControlPlane struct {
 	logs []*os.File
 }
 
-// Scheme returns a scheme with the Kubernetes built-in types and cert-manager's
-// API groups registered.
+// Scheme returns a scheme with the Kubernetes built-in types, cert-manager's
+// API groups and Gateway API's gateway.networking.k8s.io/v1 registered.
 func Scheme() *runtime.Scheme {
 	s := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(s))
 	utilruntime.Must(cmapi.AddToScheme(s))
 	utilruntime.Must(cmacme.AddToScheme(s))
+	utilruntime.Must(gatewayv1.Install(s))
 	return s
 }
 
 // StartControlPlane starts etcd and kube-apiserver from $KUBEBUILDER_ASSETS,
-// installs cert-manager's CRDs and this repository's deploy/crds (when that
-// folder exists), and writes dir/kubeconfig. The control plane's own logs go
-// to dir/etcd.log and dir/kube-apiserver.log. Call Stop when done.
+// installs cert-manager's CRDs, Gateway API's standard HTTPRoute CRD (the
+// HTTP-01 solver creates HTTPRoutes) and this repository's deploy/crds (when
+// that folder exists), and writes dir/kubeconfig. The control plane's own logs
+// go to dir/etcd.log and dir/kube-apiserver.log. Call Stop when done.
 func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
 	assets := os.Getenv(AssetsEnv)
 	if assets == "" {
@@ -148,8 +152,9 @@ func (cp *ControlPlane) closeLogs() {
 	cp.logs = nil
 }
 
-// crdPaths lists cert-manager's CRD files (from the module version go.mod
-// selects) and this repository's deploy/crds folder when it exists.
+// crdPaths lists cert-manager's CRD files and Gateway API's standard HTTPRoute
+// CRD, which the HTTP-01 solver creates (from the module versions go.mod
+// selects), and this repository's deploy/crds folder when it exists.
 func crdPaths() ([]string, error) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -170,6 +175,15 @@ func crdPaths() ([]string, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no cert-manager CRDs in %s/deploy/crds", dir)
 	}
+	gateway, err := moduleDir(root, "sigs.k8s.io/gateway-api")
+	if err != nil {
+		return nil, err
+	}
+	httpRoutes := filepath.Join(gateway, "config", "crd", "standard", "gateway.networking.k8s.io_httproutes.yaml")
+	if _, err := os.Stat(httpRoutes); err != nil {
+		return nil, fmt.Errorf("locating the Gateway API HTTPRoute CRD: %w", err)
+	}
+	paths = append(paths, httpRoutes)
 	if own := filepath.Join(root, "deploy", "crds"); isDir(own) {
 		paths = append(paths, own)
 	}
