@@ -17,6 +17,9 @@ type Request struct {
 	DNSNames []string
 	// Duration is the requested validity.
 	Duration time.Duration
+	// ResendEmail, when set and different from the State's EmailResent, asks
+	// for the approval emails of an email-validated order to be sent again.
+	ResendEmail string
 }
 
 // Result is a verified certificate chain.
@@ -31,17 +34,20 @@ type Result struct {
 const (
 	HTTP01 = "http-01"
 	DNS01  = "dns-01"
+	// Email: the reseller mails approver addresses; nothing to publish.
+	Email = "email"
 )
 
 // Challenge is what must be published to prove control of one name.
 type Challenge struct {
 	// Name is the DNS name being validated.
 	Name string `json:"name"`
-	// Type is HTTP01 or DNS01.
+	// Type is HTTP01, DNS01 or Email.
 	Type string `json:"type"`
 	// Path is the URL path served on http://Name (HTTP01).
 	Path string `json:"path,omitempty"`
-	// Content is the HTTP body or the DNS record value.
+	// Content is the HTTP body, the DNS record value, or the approver
+	// addresses (Email), comma-separated.
 	Content string `json:"content,omitempty"`
 	// Record is the DNS record name (DNS01).
 	Record string `json:"record,omitempty"`

@@ -32,6 +32,8 @@ type State struct {
 	// Admitted is when the spend guard let this request order; it counts
 	// against the Issuer's limits from then on.
 	Admitted time.Time `json:"admitted,omitzero"`
+	// EmailResent is the last Request.ResendEmail acted on.
+	EmailResent string `json:"emailResent,omitempty"`
 }
 
 // Intent records that a paid call is about to be made.
@@ -55,6 +57,9 @@ type NameState struct {
 	Verified bool `json:"verified,omitempty"`
 	// LastError is the reseller's last answer for this name.
 	LastError string `json:"lastError,omitempty"`
+	// Method is how the reseller validates this name, in its own words,
+	// when the flow can change it per name.
+	Method string `json:"method,omitempty"`
 }
 
 // NewState returns an empty state for provider.

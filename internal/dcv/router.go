@@ -30,8 +30,11 @@ type ManualError struct {
 
 func (e *ManualError) Error() string {
 	ch := e.Challenge
-	if ch.Type == ca.DNS01 {
+	switch ch.Type {
+	case ca.DNS01:
 		return fmt.Sprintf("publish %s record %s with value %s", ch.RecordType, ch.Record, ch.Content)
+	case ca.Email:
+		return fmt.Sprintf("approve the validation email for %s sent to %s", ch.Name, ch.Content)
 	}
 	return fmt.Sprintf("serve %s at http://%s%s", ch.Content, ch.Name, ch.Path)
 }
@@ -43,6 +46,9 @@ func (e *ManualError) Error() string {
 //     to HTTP;
 //   - a DNS-01 challenge for a dns01 solver goes to the presenter DNS builds
 //     from the solver's rfc2136 block;
+//   - an Email challenge waits for a person to approve the reseller's mail:
+//     like a manual one, Present does nothing and Ready returns a
+//     *ManualError naming the addresses;
 //   - anything else (the selected solver is of another type, no solver
 //     matches, or a DNS-01 challenge with no solver configured) is manual:
 //     Present does nothing and Ready returns a *ManualError.
@@ -67,13 +73,15 @@ type route struct {
 }
 
 func (r *Router) route(ch ca.Challenge) (route, error) {
-	switch ch.Type {
-	case ca.HTTP01, ca.DNS01:
-	default:
-		return route{}, fmt.Errorf("challenge for %s: unknown type %q", ch.Name, ch.Type)
-	}
 	manual := func(format string, args ...any) (route, error) {
 		return route{manual: &ManualError{Challenge: ch, Reason: fmt.Sprintf(format, args...)}}, nil
+	}
+	switch ch.Type {
+	case ca.HTTP01, ca.DNS01:
+	case ca.Email:
+		return manual("the reseller validates %s by email", ch.Name)
+	default:
+		return route{}, fmt.Errorf("challenge for %s: unknown type %q", ch.Name, ch.Type)
 	}
 	if len(r.Solvers) == 0 {
 		if ch.Type == ca.DNS01 {
@@ -159,6 +167,35 @@ func (r *Router) CleanUp(ctx context.Context, ch ca.Challenge) error {
 	}
 }
 
+// Selected returns the solver Select chooses for name.
+func (r *Router) Selected(name string) (*v1alpha1.Solver, bool) {
+	return Select(r.Solvers, name, r.Labels)
+}
+
+// SolverKind names the kind of solver selected for name: v1alpha1.SolverHTTP01,
+// SolverDNS01, SolverEmail, or "" when none matches.
+func (r *Router) SolverKind(name string) string {
+	s, ok := r.Selected(name)
+	if !ok {
+		return ""
+	}
+	return SolverKind(s)
+}
+
+// SolverKind names the kind of s: v1alpha1.SolverHTTP01, SolverDNS01,
+// SolverEmail, or "" for an empty solver.
+func SolverKind(s *v1alpha1.Solver) string {
+	switch {
+	case s.HTTP01 != nil:
+		return v1alpha1.SolverHTTP01
+	case s.DNS01 != nil:
+		return v1alpha1.SolverDNS01
+	case s.Email != nil:
+		return v1alpha1.SolverEmail
+	}
+	return ""
+}
+
 // CheckWildcards returns an error naming each wildcard name whose selected
 // solver is http01: wildcard names can only be validated by dns01. Callers
 // check before ordering.
@@ -176,14 +213,8 @@ func CheckWildcards(solvers []v1alpha1.Solver, labels map[string]string, names [
 }
 
 func solverType(s *v1alpha1.Solver) string {
-	switch {
-	case s.HTTP01 != nil:
-		return "http01"
-	case s.DNS01 != nil:
-		return "dns01"
-	case s.Email != nil:
-		return "email"
-	default:
-		return "empty"
+	if k := SolverKind(s); k != "" {
+		return k
 	}
+	return "empty"
 }

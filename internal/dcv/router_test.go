@@ -45,13 +45,15 @@ func (f *fake) CleanUp(_ context.Context, ch ca.Challenge) error {
 }
 
 var (
-	httpCh = ca.Challenge{Name: "a.example.com", Type: ca.HTTP01, Path: "/.well-known/pki-validation/x.txt", Content: "token"}
-	dnsCh  = ca.Challenge{Name: "a.example.com", Type: ca.DNS01, Record: "_dnsauth.a.example.com", RecordType: "TXT", Content: "token"}
+	httpCh  = ca.Challenge{Name: "a.example.com", Type: ca.HTTP01, Path: "/.well-known/pki-validation/x.txt", Content: "token"}
+	dnsCh   = ca.Challenge{Name: "a.example.com", Type: ca.DNS01, Record: "_dnsauth.a.example.com", RecordType: "TXT", Content: "token"}
+	emailCh = ca.Challenge{Name: "a.example.com", Type: ca.Email, Content: "admin@example.com, hostmaster@example.com"}
 )
 
 const (
-	httpManual = "serve token at http://a.example.com/.well-known/pki-validation/x.txt"
-	dnsManual  = "publish TXT record _dnsauth.a.example.com with value token"
+	httpManual  = "serve token at http://a.example.com/.well-known/pki-validation/x.txt"
+	dnsManual   = "publish TXT record _dnsauth.a.example.com with value token"
+	emailManual = "approve the validation email for a.example.com sent to admin@example.com, hostmaster@example.com"
 )
 
 func dnsSolver(sel *v1alpha1.Selector, nameserver string) v1alpha1.Solver {
@@ -105,6 +107,15 @@ func TestRouter(t *testing.T) {
 			name:    "http selected to email solver is manual",
 			solvers: []v1alpha1.Solver{email},
 			ch:      httpCh, manual: httpManual,
+		},
+		{
+			name:    "email with an email solver waits for the approver",
+			solvers: []v1alpha1.Solver{email},
+			ch:      emailCh, manual: emailManual,
+		},
+		{
+			name: "email without solvers waits for the approver",
+			ch:   emailCh, manual: emailManual,
 		},
 		{
 			name:    "http with no matching solver is manual",
@@ -218,7 +229,7 @@ func TestRouterErrors(t *testing.T) {
 		var calls []string
 		r := newRouter(&calls)
 		ch := httpCh
-		ch.Type = "email"
+		ch.Type = "tls-alpn-01"
 		if err := r.Present(ctx, ch); err == nil {
 			t.Error("Present succeeded")
 		}

@@ -40,6 +40,12 @@ type Flow struct {
 	// Approvers are the approver addresses of DVMethodEmail: one for every
 	// name, or one per name in the request's order.
 	Approvers []string
+	// MethodFor, when set, names the method the Issuer's solver for a name
+	// publishes with (DVMethodHTTP, DVMethodDNS or DVMethodEmail, with the
+	// approver address for email; "" when no solver decides). Names whose
+	// method differs from the order's are switched with change_dv_method,
+	// and so is a name whose method the Issuer changes later.
+	MethodFor func(name string) (method, approver string)
 	// Admin is the administrative contact of every order.
 	Admin Contact
 	// Tech is the technical contact; nil: CyberSSL uses Admin.
@@ -95,6 +101,13 @@ func (f *Flow) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		how, err := f.order(ctx, req, st, j)
 		if err != nil {
 			return nil, err
+		}
+		// Names whose solver wants another method than the order's are
+		// switched before anything is published.
+		if id, perr := strconv.ParseInt(st.OrderID, 10, 64); perr == nil {
+			if err := f.align(ctx, req, ID(id), st, j); err != nil {
+				return nil, err
+			}
 		}
 		// The order is saved: publish its challenges, and let the CA look
 		// at them before the first order_status.
@@ -169,9 +182,10 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		return "", ca.Permanent(fmt.Errorf("CyberSSL refused the order for product %d: %s", f.ProductID, apiMessage(err)))
 	}
 	st.OrderID, st.Intent, st.Names, st.Progress = resp.OrderID.String(), nil, nil, f.Now()
+	placed(st, req.DNSNames, orderReq.DVMethod)
 	// A malformed option is not worth losing the order id for: the
 	// challenges are fetched again while polling.
-	_ = f.setChallenges(req, st, resp.DVOptions)
+	_ = f.setChallenges(st, resp.DVOptions)
 	if err := saveHard(ctx, j, st); err != nil {
 		// Adoption finds the order once the intent is stale.
 		return "", fmt.Errorf("saving CyberSSL order %s: %w", resp.OrderID, err)
@@ -226,16 +240,9 @@ func (f *Flow) orderRequest(ctx context.Context, req ca.Request, claimed bool) (
 			addons = append(addons, n)
 		}
 	}
-	method := f.DVMethod
-	if method == DVMethodEmail {
-		approvers := f.Approvers
-		if len(approvers) == 1 {
-			approvers = slices.Repeat(approvers, len(names))
-		}
-		if len(approvers) != len(names) {
-			return OrderRequest{}, ca.Permanent(fmt.Errorf("email validation needs one approver address, or one per name (%d), got %d", len(names), len(f.Approvers)))
-		}
-		method = EmailDVMethod(approvers...)
+	method, err := f.orderMethod(names, primary)
+	if err != nil {
+		return OrderRequest{}, ca.Permanent(err)
 	}
 	o := OrderRequest{
 		ProductID: f.ProductID, OrderType: OrderTypeNew, Period: f.period(), DVMethod: method,
@@ -263,14 +270,73 @@ func (f *Flow) fits(prod Product, names []string) error {
 		if !prod.IsWildcard {
 			return fmt.Errorf("%s is not a wildcard product: it cannot certify %s", what, n)
 		}
-		if f.DVMethod == DVMethodHTTP || f.DVMethod == DVMethodHTTPS {
-			return fmt.Errorf("the wildcard name %s cannot be validated with %s: use dns or email", n, f.DVMethod)
+		if m := f.want(names, n); m == DVMethodHTTP || m == DVMethodHTTPS {
+			return fmt.Errorf("the wildcard name %s cannot be validated with %s: use dns or email", n, m)
 		}
 	}
 	if prod.OrganizationRequired && f.Org == nil {
 		return fmt.Errorf("%s requires the organization details, none are configured", what)
 	}
 	return nil
+}
+
+// want is the method name should be validated with, as a name's
+// NameState.Method holds it: "http", "https", "dns" or "email:<address>"
+// ("email:" when no address is known).
+func (f *Flow) want(names []string, name string) string {
+	method, approver := f.DVMethod, ""
+	if f.MethodFor != nil {
+		if m, a := f.MethodFor(name); m != "" {
+			method, approver = m, a
+		}
+	}
+	if method != DVMethodEmail {
+		return method
+	}
+	if approver == "" {
+		switch i := slices.Index(names, name); {
+		case len(f.Approvers) == 1:
+			approver = f.Approvers[0]
+		case len(f.Approvers) == len(names) && i >= 0:
+			approver = f.Approvers[i]
+		}
+	}
+	return EmailDVMethod(approver)
+}
+
+// orderMethod is the dv_method of the order: the primary name's method; for
+// email, an address for every name (its own when it is validated by email
+// too, else the primary's, until change_dv_method switches it).
+func (f *Flow) orderMethod(names []string, primary string) (string, error) {
+	first := f.want(names, primary)
+	if normalizeMethod(first) != DVMethodEmail {
+		return first, nil
+	}
+	fallback := strings.TrimPrefix(first, DVMethodEmail+":")
+	var addrs []string
+	for _, n := range names {
+		addr := fallback
+		if w := f.want(names, n); normalizeMethod(w) == DVMethodEmail {
+			addr = strings.TrimPrefix(w, DVMethodEmail+":")
+		}
+		if addr == "" {
+			return "", fmt.Errorf("email validation of %s needs an approver address: set spec.cyberssl.approverEmails (one, or one per name: %d) or the email solver's approvers", n, len(names))
+		}
+		addrs = append(addrs, addr)
+	}
+	return EmailDVMethod(addrs...), nil
+}
+
+// placed records, per name, the method the order was placed with.
+func placed(st *ca.State, names []string, method string) {
+	addrs := strings.Split(strings.TrimPrefix(method, DVMethodEmail+":"), ",")
+	for i, n := range names {
+		m := method
+		if normalizeMethod(method) == DVMethodEmail && i < len(addrs) {
+			m = EmailDVMethod(addrs[i])
+		}
+		st.Name(n).Method = m
+	}
 }
 
 // product reads the product details. claimed: an order may exist, so
@@ -341,9 +407,12 @@ func (f *Flow) adopt(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 			continue
 		}
 		st.OrderID, st.Intent, st.Names, st.Progress = o.OrderID.String(), nil, nil, f.Now()
+		if orderReq, err := f.orderRequest(ctx, req, true); err == nil {
+			placed(st, req.DNSNames, orderReq.DVMethod)
+		}
 		// The id matters most: challenges that cannot be read now are
 		// fetched again while polling.
-		_ = f.fetchChallenges(ctx, req, o.OrderID, st)
+		_ = f.fetchChallenges(ctx, o.OrderID, st)
 		if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
 			return false, err
 		}
@@ -353,47 +422,104 @@ func (f *Flow) adopt(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 }
 
 // fetchChallenges reads the order's dv_options into st (not saved).
-func (f *Flow) fetchChallenges(ctx context.Context, req ca.Request, id ID, st *ca.State) error {
-	if f.DVMethod == DVMethodEmail {
-		return nil
-	}
-	resp, err := f.Client.DVOptions(ctx, id, f.DVMethod)
+func (f *Flow) fetchChallenges(ctx context.Context, id ID, st *ca.State) error {
+	resp, err := f.Client.DVOptions(ctx, id, DVMethodAll)
 	if err != nil {
 		return classify(fmt.Errorf("reading the validation options of CyberSSL order %s: %w", id, err), true)
 	}
-	return f.setChallenges(req, st, resp.DVOptions)
+	return f.setChallenges(st, resp.DVOptions)
 }
 
-// setChallenges records the challenge of every name from dv_options.
-func (f *Flow) setChallenges(req ca.Request, st *ca.State, opts DVOptions) error {
-	if f.DVMethod == DVMethodEmail {
-		return nil
-	}
-	chs, err := opts.Challenges(f.DVMethod)
-	if err != nil {
-		return fmt.Errorf("reading the validation options: %w", err)
-	}
-	for _, c := range chs {
-		name := c.Domain
-		if i := slices.IndexFunc(req.DNSNames, func(n string) bool { return sameName(n, c.Domain) }); i >= 0 {
-			name = req.DNSNames[i]
+// setChallenges records the challenge of every name from dv_options, each
+// with the method the name is validated with.
+func (f *Flow) setChallenges(st *ca.State, opts DVOptions) error {
+	var errs []error
+	for i := range st.Names {
+		ns := &st.Names[i]
+		ch, ok, err := challengeOf(ns.Name, ns.Method, opts)
+		if err != nil {
+			errs = append(errs, err)
 		}
-		var ch ca.Challenge
-		switch {
-		case c.File != nil:
-			ch = ca.Challenge{Name: name, Type: ca.HTTP01, Path: c.File.Path, Content: c.File.Content}
-		case c.Record != nil:
-			ch = ca.Challenge{Name: name, Type: ca.DNS01, Record: c.Record.Name, RecordType: c.Record.Type, Content: c.Record.Value}
-		default:
+		if ok {
+			ns.Challenge = &ch
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// challengeOf is the challenge of name validated with method: the approver
+// address for email, else the option dv_options holds for it.
+func challengeOf(name, method string, opts DVOptions) (ca.Challenge, bool, error) {
+	if normalizeMethod(method) == DVMethodEmail {
+		return ca.Challenge{Name: name, Type: ca.Email, Content: strings.TrimPrefix(method, DVMethodEmail+":")}, true, nil
+	}
+	c, ok, err := opts.Challenge(method, name)
+	if err != nil || !ok {
+		return ca.Challenge{}, false, err
+	}
+	switch {
+	case c.File != nil:
+		return ca.Challenge{Name: name, Type: ca.HTTP01, Path: c.File.Path, Content: c.File.Content}, true, nil
+	case c.Record != nil:
+		return ca.Challenge{Name: name, Type: ca.DNS01, Record: c.Record.Name, RecordType: c.Record.Type, Content: c.Record.Value}, true, nil
+	}
+	return ca.Challenge{}, false, nil
+}
+
+// align switches, with change_dv_method, every name still open whose method
+// is not the one the Issuer now selects for it.
+func (f *Flow) align(ctx context.Context, req ca.Request, id ID, st *ca.State, j ca.Journal) error {
+	changed := false
+	for i := range st.Names {
+		ns := &st.Names[i]
+		want := f.want(req.DNSNames, ns.Name)
+		if ns.Verified || ns.Method == want || want == EmailDVMethod("") {
 			continue
 		}
-		st.Name(name).Challenge = &ch
+		if ns.Method == "" {
+			ns.Method, changed = want, true
+			continue
+		}
+		change := ChangeDVMethodRequest{OrderID: id, Domain: ns.Name, DVMethod: normalizeMethod(want)}
+		if change.DVMethod == DVMethodEmail {
+			change.Email = strings.TrimPrefix(want, DVMethodEmail+":")
+		}
+		method := change.DVMethod
+		resp, err := f.Client.ChangeDVMethod(ctx, change)
+		if err != nil {
+			if !refused(err) {
+				return classify(fmt.Errorf("change_dv_method of %s in CyberSSL order %s: %w", ns.Name, id, err), true)
+			}
+			words := fmt.Sprintf("CyberSSL refused to switch %s to %s: %s", ns.Name, method, apiMessage(err))
+			if ns.LastError != words {
+				ns.LastError, changed = words, true
+			}
+			continue
+		}
+		ch, ok, _ := challengeOf(ns.Name, want, resp.DVOptions)
+		if !ok && method != DVMethodEmail {
+			if opts, err := f.Client.DVOptions(ctx, id, method); err == nil {
+				ch, ok, _ = challengeOf(ns.Name, want, opts.DVOptions)
+			}
+		}
+		ns.Method, ns.LastError, ns.Challenge, changed = want, "", nil, true
+		if ok {
+			ns.Challenge = &ch
+		}
 	}
-	return nil
+	if !changed {
+		return nil
+	}
+	st.Progress = f.Now()
+	return j.Save(ctx, st)
 }
 
-// poll reads the order's status once and acts on it.
+// poll reads the order's status once and acts on it. Names whose method
+// the Issuer changed are switched first, before the CA looks again.
 func (f *Flow) poll(ctx context.Context, req ca.Request, id ID, st *ca.State, j ca.Journal) (*ca.Result, error) {
+	if err := f.align(ctx, req, id, st, j); err != nil {
+		return nil, err
+	}
 	status, err := f.Client.OrderStatus(ctx, id)
 	if err != nil {
 		return nil, classify(fmt.Errorf("order_status of CyberSSL order %s: %w", id, err), true)
@@ -412,9 +538,14 @@ func (f *Flow) poll(ctx context.Context, req ca.Request, id ID, st *ca.State, j 
 	case ClassFinal:
 		return nil, ca.Permanent(fmt.Errorf("CyberSSL order %s is %s: %s", id, status.Status, finalWords(status.Status)))
 	}
-	if len(st.OpenChallenges()) == 0 && f.DVMethod != DVMethodEmail {
+	if len(st.OpenChallenges()) < len(st.Names) || len(st.Names) == 0 {
 		// The order's answer was lost or unreadable: ask for the options.
-		if err := f.fetchChallenges(ctx, req, id, st); err != nil {
+		if len(st.Names) == 0 {
+			if orderReq, err := f.orderRequest(ctx, req, true); err == nil {
+				placed(st, req.DNSNames, orderReq.DVMethod)
+			}
+		}
+		if err := f.fetchChallenges(ctx, id, st); err != nil {
 			return nil, err
 		}
 		if len(st.OpenChallenges()) > 0 {
@@ -438,9 +569,6 @@ func (f *Flow) awaited(status string, open []ca.Challenge) string {
 	case strings.ToLower(StatusAwaitingActivation):
 		return "waiting for CyberSSL to activate the order"
 	}
-	if f.DVMethod == DVMethodEmail {
-		return "waiting for an approver to confirm by email: " + strings.Join(slices.Compact(slices.Sorted(slices.Values(f.Approvers))), ", ")
-	}
 	if len(open) == 0 {
 		return "waiting for CyberSSL"
 	}
@@ -456,8 +584,11 @@ func (f *Flow) awaited(status string, open []ca.Challenge) string {
 }
 
 func describe(method string, ch ca.Challenge) string {
-	if ch.Type == ca.DNS01 {
+	switch ch.Type {
+	case ca.DNS01:
 		return fmt.Sprintf("%s %s %s", ch.Record, ch.RecordType, ch.Content)
+	case ca.Email:
+		return fmt.Sprintf("the approval of %s by %s (by email)", ch.Name, ch.Content)
 	}
 	scheme := "http"
 	if method == DVMethodHTTPS {

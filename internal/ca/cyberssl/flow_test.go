@@ -24,6 +24,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
 const (
@@ -70,6 +71,7 @@ func (c *clock) advance(d time.Duration) {
 }
 
 type fixture struct {
+	mail      *mailbox.Mailbox
 	sb        *sandbox.Server
 	apiURL    string
 	journal   *catest.Journal
@@ -104,7 +106,9 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 	f.presenter = &filePresenter{}
 	files := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(files.Close)
+	f.mail = mailbox.New(time.Now)
 	f.sb = sandbox.New(sandbox.Config{
+		Mailbox:       f.mail,
 		Accounts:      map[string]string{apiKey: account},
 		Authority:     testAuthority(t),
 		HTTP01Address: strings.TrimPrefix(files.URL, "http://"),
@@ -448,7 +452,10 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		p, pending := ca.IsPending(err)
 		require.True(t, pending, "%v", err)
 		assert.Contains(t, p.Reason, "admin@example.com")
-		assert.Empty(t, f.journal.Load(t).OpenChallenges())
+		assert.Equal(t, []ca.Challenge{
+			{Name: "example.com", Type: ca.Email, Content: "admin@example.com"},
+			{Name: "www.example.com", Type: ca.Email, Content: "admin@example.com"},
+		}, f.journal.Load(t).OpenChallenges())
 		_, err = f.step(t, req)
 		require.True(t, isPending(err), "%v", err)
 		assert.Equal(t, 1, f.orders())
@@ -458,4 +465,67 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 func isPending(err error) bool {
 	_, ok := ca.IsPending(err)
 	return ok
+}
+
+// openMails are the mails not yet approved nor void.
+func (f *fixture) openMails() []mailbox.Mail {
+	var out []mailbox.Mail
+	for _, m := range f.mail.List(mailbox.Filter{}) {
+		if !m.Approved && !m.Void {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestFlowEmailApproved(t *testing.T) {
+	f := newFixture(t)
+	f.flow.DVMethod, f.flow.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
+	names := []string{"example.com", "www.example.com"}
+	req := request(t, names...)
+	_, err := f.step(t, req)
+	require.True(t, isPending(err), "%v", err)
+	mails := f.openMails()
+	require.Len(t, mails, 2)
+	for _, m := range mails {
+		assert.Equal(t, []string{"admin@example.com"}, m.To)
+		_, err := f.mail.Approve(m.ID)
+		require.NoError(t, err)
+	}
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, names...)
+	assert.Equal(t, 1, f.orders())
+}
+
+// Names whose solver asks for another method than the order's are switched
+// with change_dv_method; so are names whose method the Issuer changes later.
+func TestFlowPerNameMethods(t *testing.T) {
+	f := newFixture(t)
+	methods := map[string][2]string{
+		"example.com":     {cyberssl.DVMethodHTTP, ""},
+		"www.example.com": {cyberssl.DVMethodEmail, "ops@example.com"},
+	}
+	f.flow.MethodFor = func(name string) (string, string) { m := methods[name]; return m[0], m[1] }
+	names := []string{"example.com", "www.example.com"}
+	req := request(t, names...)
+	_, err := f.step(t, req)
+	require.True(t, isPending(err), "%v", err)
+	mails := f.openMails()
+	require.Len(t, mails, 1, "ordered with http for every name, then www switched to email")
+	assert.Equal(t, "www.example.com", mails[0].Name)
+	assert.Equal(t, []string{"ops@example.com"}, mails[0].To)
+	st := f.journal.Load(t)
+	assert.Equal(t, "http", st.Name("example.com").Method)
+	assert.Equal(t, "email:ops@example.com", st.Name("www.example.com").Method)
+
+	// The Issuer changes its mind: www goes back to http, and the mail is
+	// void.
+	methods["www.example.com"] = [2]string{cyberssl.DVMethodHTTP, ""}
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, names...)
+	_, err = f.mail.Approve(mails[0].ID)
+	require.ErrorIs(t, err, mailbox.ErrVoid)
+	assert.Equal(t, 1, f.orders())
 }

@@ -38,6 +38,10 @@ type Flow struct {
 	Years int
 	// DVAuthMethod is DVAuthFile, DVAuthDNS or DVAuthEmail.
 	DVAuthMethod string
+	// MethodFor, when set, names the dv_auth_method the Issuer's solver for
+	// a name publishes with ("" when no solver decides). SSLmarket validates
+	// every name of an order the same way, so all names must agree.
+	MethodFor func(name string) string
 	// Contacts are the owner, auth, tech and invoice fields of every order.
 	Contacts  Contacts
 	Presenter ca.Presenter
@@ -142,6 +146,10 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 	// paid call halfway: the work is bounded by the client's timeout instead.
 	ctx = context.WithoutCancel(ctx)
 	domain, sans := splitNames(req.DNSNames, csr.Subject.CommonName)
+	method, err := f.method(req.DNSNames)
+	if err != nil {
+		return nil, ca.Permanent(err)
+	}
 	years := f.Years
 	if years <= 0 {
 		years = 1
@@ -151,7 +159,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		DNSNames:     sans,
 		Years:        years,
 		CSR:          string(req.CSR),
-		DVAuthMethod: f.DVAuthMethod,
+		DVAuthMethod: method,
 		Contacts:     f.Contacts,
 	})
 	if err != nil {
@@ -205,9 +213,12 @@ func (f *Flow) checkRequest(p Product, req ca.Request) error {
 		if !wildcard {
 			return fmt.Errorf("the request names the wildcard %s but SSLmarket product %s is not a wildcard product: use a wildcard spec.sslmarket.productCode", n, p.ProductCode)
 		}
-		if strings.EqualFold(f.DVAuthMethod, DVAuthFile) {
-			return fmt.Errorf("dv_auth_method %s cannot validate the wildcard name %s: use spec.sslmarket.dvAuthMethod DNS or Email", DVAuthFile, n)
+		if method, _ := f.method(req.DNSNames); strings.EqualFold(method, DVAuthFile) {
+			return fmt.Errorf("dv_auth_method %s cannot validate the wildcard name %s: use spec.sslmarket.dvAuthMethod DNS or Email, or a dns01 solver", DVAuthFile, n)
 		}
+	}
+	if _, err := f.method(req.DNSNames); err != nil {
+		return err
 	}
 	if p.MaxYears > 0 && int64(f.Years) > int64(p.MaxYears) {
 		return fmt.Errorf("spec.sslmarket.years: SSLmarket product %s allows at most %d years, got %d", p.ProductCode, p.MaxYears, f.Years)
@@ -338,7 +349,7 @@ func (f *Flow) download(ctx context.Context, req ca.Request, id int64, st *ca.St
 func (f *Flow) waiting(ctx context.Context, req ca.Request, id int64, d *OrderDetails, st *ca.State, j ca.Journal) error {
 	method := d.DVAuthMethod
 	if method == "" {
-		method = f.DVAuthMethod
+		method, _ = f.method(req.DNSNames)
 	}
 	state := strings.TrimSpace(d.State)
 	if state == "" {
@@ -364,7 +375,15 @@ func (f *Flow) waiting(ctx context.Context, req ca.Request, id int64, d *OrderDe
 		}
 		awaited = fmt.Sprintf("waiting for domain control validation of the TXT records at %s", strings.Join(records, ", "))
 	case strings.EqualFold(method, DVAuthEmail):
+		for _, n := range req.DNSNames {
+			want = append(want, ca.Challenge{Name: n, Type: ca.Email, Content: approvers(n)})
+		}
 		awaited = "waiting for the approval email (sent to admin@, administrator@, hostmaster@, postmaster@ or webmaster@ of the domain) to be confirmed"
+		note, err := f.resend(ctx, req, id, st, j)
+		if err != nil {
+			return err
+		}
+		awaited += note
 	case strings.EqualFold(method, DVAuthFile), strings.EqualFold(method, DVAuthDNS):
 		awaited = "waiting for SSLmarket to provide dv_auth_content"
 	default:
@@ -391,6 +410,66 @@ func (f *Flow) waiting(ctx context.Context, req ca.Request, id int64, d *OrderDe
 		}
 	}
 	return ca.Pending(head+": "+awaited, ca.Wait(st.Progress, f.Now()))
+}
+
+// method is the dv_auth_method of an order for names: the one the solvers
+// select, when they agree, else spec.sslmarket.dvAuthMethod.
+func (f *Flow) method(names []string) (string, error) {
+	if f.MethodFor == nil {
+		return f.DVAuthMethod, nil
+	}
+	chosen, first := "", ""
+	for _, n := range names {
+		m := f.MethodFor(n)
+		switch {
+		case m == "":
+		case chosen == "":
+			chosen, first = m, n
+		case m != chosen:
+			return "", fmt.Errorf("SSLmarket validates every name of an order one way (dv_auth_method), but the solvers select %s for %s and %s for %s: select one solver kind for all names of a certificate", chosen, first, m, n)
+		}
+	}
+	if chosen == "" {
+		return f.DVAuthMethod, nil
+	}
+	return chosen, nil
+}
+
+// approvers are the addresses SSLmarket's CA mails for name (assumptions.go, 7).
+func approvers(name string) string {
+	d := strings.TrimPrefix(name, "*.")
+	var out []string
+	for _, box := range []string{"admin", "administrator", "hostmaster", "postmaster", "webmaster"} {
+		out = append(out, box+"@"+d)
+	}
+	return strings.Join(out, ", ")
+}
+
+// resend asks SSLmarket to mail the approvers again when the request asks
+// for it (a new Request.ResendEmail); it returns what to tell the user.
+func (f *Flow) resend(ctx context.Context, req ca.Request, id int64, st *ca.State, j ca.Journal) (string, error) {
+	if req.ResendEmail == "" || req.ResendEmail == st.EmailResent {
+		return "", nil
+	}
+	err := f.Client.ResendDCVEmail(ctx, id)
+	var apiErr *APIError
+	switch {
+	case err == nil:
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !IsTemporary(err):
+		// Refused for good: remember the request so it is not repeated.
+		st.EmailResent = req.ResendEmail
+		if serr := j.Save(ctx, st); serr != nil {
+			return "", serr
+		}
+		return fmt.Sprintf("; SSLmarket refused to send the approval emails again: %s", apiWords(apiErr)), nil
+	default:
+		return "", classify(fmt.Errorf("SSLmarket PUT /certificate/order_id/%d/resend: %w", id, err), true)
+	}
+	st.EmailResent = req.ResendEmail
+	if err := j.Save(ctx, st); err != nil {
+		return "", err
+	}
+	return "; the approval emails were sent again", nil
 }
 
 // saveHard retries saving a state that records money already spent.

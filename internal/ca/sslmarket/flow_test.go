@@ -24,6 +24,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
 )
 
@@ -52,6 +53,7 @@ func (p *presenter) Ready(context.Context, ca.Challenge) (bool, error) { return 
 
 type flowFixture struct {
 	sb        *sandbox.Server
+	mail      *mailbox.Mailbox
 	journal   *catest.Journal
 	presenter *presenter
 	now       time.Time
@@ -75,10 +77,12 @@ func newFlowFixture(t *testing.T) *flowFixture {
 	t.Cleanup(fs.Close)
 	auth, err := authority.New()
 	require.NoError(t, err)
+	f.mail = mailbox.New(time.Now)
 	f.sb = sandbox.New(sandbox.Config{
 		Accounts:      map[string]string{flowToken: flowAccount},
 		Authority:     auth,
 		HTTP01Address: strings.TrimPrefix(fs.URL, "http://"),
+		Mailbox:       f.mail,
 	})
 	mux := http.NewServeMux()
 	mux.Handle(flowMount+"/", http.StripPrefix(flowMount, f.sb))
@@ -403,7 +407,71 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 		_, err = f.step(t, req)
 		p := requirePending(t, err)
 		assert.Contains(t, p, "waiting for the approval email")
-		assert.Empty(t, f.journal.Load(t).OpenChallenges())
-		assert.Empty(t, f.presenter.presented)
+		want := ca.Challenge{Name: "a.example.com", Type: ca.Email,
+			Content: "admin@a.example.com, administrator@a.example.com, hostmaster@a.example.com, postmaster@a.example.com, webmaster@a.example.com"}
+		assert.Equal(t, []ca.Challenge{want}, f.journal.Load(t).OpenChallenges())
+		assert.Equal(t, []ca.Challenge{want}, f.presenter.presented, "the email challenge is presented, for the tracker to show")
 	})
+}
+
+// approveAll approves every open mail of the sandbox, as the approvers
+// would.
+func approveAll(t *testing.T, mail *mailbox.Mailbox) int {
+	t.Helper()
+	n := 0
+	for _, m := range mail.List(mailbox.Filter{}) {
+		if !m.Approved && !m.Void {
+			_, err := mail.Approve(m.ID)
+			require.NoError(t, err)
+			n++
+		}
+	}
+	return n
+}
+
+func TestFlowEmailApprovedAndResent(t *testing.T) {
+	f := newFlowFixture(t)
+	f.flow.DVAuthMethod = sslmarket.DVAuthEmail
+	names := []string{"a.example.com", "b.example.com"}
+	req := request(t, names...)
+	_, err := f.step(t, req)
+	requirePending(t, err)
+	_, err = f.step(t, req)
+	requirePending(t, err)
+	require.Len(t, f.mail.List(mailbox.Filter{}), 2, "one mail per name")
+
+	// A new annotation value asks once; the same value again does not.
+	req.ResendEmail = "1"
+	_, err = f.step(t, req)
+	assert.Contains(t, requirePending(t, err), "the approval emails were sent again")
+	assert.Equal(t, "1", f.journal.Load(t).EmailResent)
+	_, err = f.step(t, req)
+	requirePending(t, err)
+	assert.Len(t, f.mail.List(mailbox.Filter{}), 4, "resent once for each name")
+
+	assert.Equal(t, 4, approveAll(t, f.mail))
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	assert.NotEmpty(t, res.ChainPEM)
+	assert.Equal(t, 1, f.stats().Orders)
+}
+
+func TestFlowSolversMustAgree(t *testing.T) {
+	f := newFlowFixture(t)
+	f.flow.MethodFor = func(name string) string {
+		if strings.HasPrefix(name, "dns.") {
+			return sslmarket.DVAuthDNS
+		}
+		return sslmarket.DVAuthFile
+	}
+	_, err := f.step(t, request(t, "www.example.com", "dns.example.com"))
+	require.True(t, ca.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), "FILE for www.example.com and DNS for dns.example.com")
+	assert.Equal(t, 0, f.stats().Orders)
+
+	// When they agree, the solvers' method wins over dvAuthMethod.
+	f.flow.MethodFor = func(string) string { return sslmarket.DVAuthEmail }
+	_, err = f.step(t, request(t, "www.example.com", "dns.example.com"))
+	requirePending(t, err)
+	assert.Len(t, f.mail.List(mailbox.Filter{}), 2, "ordered with Email validation")
 }
