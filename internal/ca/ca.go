@@ -6,6 +6,7 @@ package ca
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -61,6 +62,11 @@ type Challenge struct {
 type Journal interface {
 	Save(ctx context.Context, st *State) error
 }
+
+// ErrManual is wrapped by Presenter.Ready's error for a challenge a person
+// publishes (or approves): the presenter cannot tell when it is visible, so
+// a flow asks the reseller, when asking is free, instead of waiting.
+var ErrManual = errors.New("published by a person")
 
 // Presenter publishes challenges and tells when they are visible to the
 // reseller.

@@ -28,6 +28,9 @@ type ManualError struct {
 	Reason string
 }
 
+// Unwrap makes errors.Is(err, ca.ErrManual) true.
+func (e *ManualError) Unwrap() error { return ca.ErrManual }
+
 func (e *ManualError) Error() string {
 	ch := e.Challenge
 	switch ch.Type {

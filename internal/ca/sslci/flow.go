@@ -84,18 +84,32 @@ func (f *Flow) verify(ctx context.Context, name string, st *ca.State, j ca.Journ
 	if err := f.Presenter.Present(ctx, *ns.Challenge); err != nil {
 		return false, "", fmt.Errorf("presenting the challenge for %s: %w", name, err)
 	}
-	ready, err := f.Presenter.Ready(ctx, *ns.Challenge)
-	if err != nil || !ready {
-		why := "not reachable yet"
-		if err != nil {
-			why = err.Error()
-		}
-		return false, fmt.Sprintf("%s: challenge %s %s", name, describe(*ns.Challenge), why), nil
+	ready, rerr := f.Presenter.Ready(ctx, *ns.Challenge)
+	// A person publishes a manual challenge; nobody can tell when, but
+	// asking SSLCI is free, so it is asked on every pass.
+	manual := errors.Is(rerr, ca.ErrManual)
+	why := "not reachable yet"
+	if rerr != nil {
+		why, ready = rerr.Error(), false
+	}
+	waiting := fmt.Sprintf("%s: challenge %s %s", name, describe(*ns.Challenge), why)
+	if !ready && !manual {
+		return false, waiting, nil
 	}
 	id, _ := strconv.ParseInt(ns.OrderID, 10, 64)
-	if _, err := f.Client.ConfirmVerification(ctx, name, id, f.method(name)); err != nil {
+	// Confirmed the way it was requested, even if the Issuer's solver for
+	// the name changed since.
+	confirmAs := MethodHTTP
+	if ns.Challenge.Type == ca.DNS01 {
+		confirmAs = MethodDNS
+	}
+	if _, err := f.Client.ConfirmVerification(ctx, name, id, confirmAs); err != nil {
 		if IsBadRequest(err) {
-			return f.notVerified(ctx, ns, id, err, st, j)
+			msg, err := f.notVerified(ctx, ns, id, err, st, j)
+			if manual && ns.Challenge != nil {
+				msg = waiting
+			}
+			return false, msg, err
 		}
 		return false, "", classify(fmt.Errorf("confirming %s: %w", name, err))
 	}
@@ -117,17 +131,17 @@ func (f *Flow) method(name string) string {
 // see the challenge yet (keep waiting), or the verification order is gone
 // (confirmed by a worker that crashed before saving it, or expired): then a
 // new, free verification order is requested.
-func (f *Flow) notVerified(ctx context.Context, ns *ca.NameState, id int64, cause error, st *ca.State, j ca.Journal) (bool, string, error) {
+func (f *Flow) notVerified(ctx context.Context, ns *ca.NameState, id int64, cause error, st *ca.State, j ca.Journal) (string, error) {
 	list, err := f.Client.List(ctx)
 	if err != nil {
-		return false, "", classify(fmt.Errorf("listing pending orders: %w", err))
+		return "", classify(fmt.Errorf("listing pending orders: %w", err))
 	}
 	if !slices.ContainsFunc(list.PendingOrders, func(o PendingOrder) bool { return o.OrderID == id }) {
 		ns.OrderID, ns.Challenge, ns.LastError = "", nil, ""
-		return false, ns.Name + ": verification order is gone, requesting a new one", j.Save(ctx, st)
+		return ns.Name + ": verification order is gone, requesting a new one", j.Save(ctx, st)
 	}
 	ns.LastError = fmt.Sprintf("%s: SSLCI has not verified it yet: %s", ns.Name, apiMessage(cause))
-	return false, ns.LastError, nil
+	return ns.LastError, nil
 }
 
 // finalize buys the certificate exactly once.

@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -172,4 +173,25 @@ func TestFlowCrashAfterConfirmRequestsANewVerification(t *testing.T) {
 	stats := f.sb.Stats().SSLCI["acme"]
 	assert.Equal(t, 2, stats.VerificationOrders)
 	assert.Equal(t, 1, stats.Finalizes)
+}
+
+// manualPresenter cannot publish: a person does (here the challenge server,
+// standing in for them, serves the file).
+type manualPresenter struct{}
+
+func (manualPresenter) Present(context.Context, ca.Challenge) error { return nil }
+func (manualPresenter) Ready(context.Context, ca.Challenge) (bool, error) {
+	return false, fmt.Errorf("serve it by hand: %w", ca.ErrManual)
+}
+
+// A manual challenge is not waited for: SSLCI is asked, for free, and the
+// request goes on once SSLCI sees what the person published.
+func TestFlowManualChallengeResumesWhenPublished(t *testing.T) {
+	f := newFixture(t)
+	f.flow.Presenter = manualPresenter{}
+	names := []string{"a.example.com"}
+	res, err := f.drive(t, ca.Request{CSR: csrFor(t, names...), DNSNames: names})
+	require.NoError(t, err)
+	assert.Contains(t, string(res.ChainPEM), "BEGIN CERTIFICATE")
+	assert.Equal(t, 1, f.sb.Stats().SSLCI["acme"].Finalizes)
 }
