@@ -16,7 +16,7 @@ import (
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=rch,categories=reseller-issuer
-// +kubebuilder:printcolumn:name="Name",type="string",JSONPath=".spec.dnsName"
+// +kubebuilder:printcolumn:name="DNS Name",type="string",JSONPath=".spec.dnsName"
 // +kubebuilder:printcolumn:name="Method",type="string",JSONPath=".spec.method"
 // +kubebuilder:printcolumn:name="Solver",type="string",JSONPath=".spec.solver"
 // +kubebuilder:printcolumn:name="Target",type="string",JSONPath=".spec.target"
@@ -201,3 +201,9 @@ type ResellerChallengeList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []ResellerChallenge `json:"items"`
 }
+
+// AnnotationResendEmail, set or changed on a CertificateRequest (or
+// CertificateSigningRequest) whose order is validated by email, asks the
+// reseller to mail the approvers again (SSLmarket's resend). Any new value
+// asks once, e.g. `kubectl annotate cr NAME reseller-issuer.dev/resend-dcv-email="$(date +%s)" --overwrite`.
+const AnnotationResendEmail = "reseller-issuer.dev/resend-dcv-email"

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -14,6 +16,9 @@ type options struct {
 	probeAddr                string
 	http01Addr               string
 	http01SelfURL            string
+	http01Service            string
+	http01ServiceHost        string
+	http01ServicePort        int32
 	leaderElect              bool
 	leaderElectionNamespace  string
 	leaseDuration            time.Duration
@@ -34,6 +39,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
 	fs.StringVar(&o.http01Addr, "http01-bind-address", ":8089", "Address of the HTTP validation responder.")
 	fs.StringVar(&o.http01SelfURL, "http01-self-url", "", "URL at which this process reaches its own responder for self-checks (default http://127.0.0.1:<http01 port>).")
+	fs.StringVar(&o.http01Service, "http01-service", "reseller-issuer-http01.reseller-issuer.svc.cluster.local:80", "host:port of the Service in front of the responders; the Ingresses and HTTPRoutes of http01 solvers route to it through an ExternalName Service.")
 	fs.BoolVar(&o.leaderElect, "leader-elect", true, "Elect a leader so only one replica signs at a time.")
 	fs.StringVar(&o.leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease (default: --cluster-resource-namespace).")
 	fs.DurationVar(&o.leaseDuration, "leader-election-lease-duration", 15*time.Second, "How long a non-leader waits before taking over a Lease whose holder stopped renewing.")
@@ -53,6 +59,15 @@ func parseOptions(args []string) (*options, error) {
 	if o.clusterResourceNamespace == "" {
 		return nil, fmt.Errorf("--cluster-resource-namespace must not be empty")
 	}
+	host, port, err := net.SplitHostPort(o.http01Service)
+	if err != nil || host == "" {
+		return nil, fmt.Errorf("--http01-service must be host:port, got %q", o.http01Service)
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || p == 0 {
+		return nil, fmt.Errorf("--http01-service %q: port must be 1-65535", o.http01Service)
+	}
+	o.http01ServiceHost, o.http01ServicePort = host, int32(p)
 	if o.leaderElectionNamespace == "" {
 		o.leaderElectionNamespace = o.clusterResourceNamespace
 	}

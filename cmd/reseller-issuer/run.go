@@ -15,14 +15,17 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
@@ -38,7 +41,7 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, cmapi.AddToScheme, v1alpha1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, cmapi.AddToScheme, v1alpha1.AddToScheme, gatewayv1.Install} {
 		if err := add(scheme); err != nil {
 			return err
 		}
@@ -77,6 +80,26 @@ func run(ctx context.Context, o *options) error {
 	if err != nil {
 		return err
 	}
+	// Routing objects are read from the API server: caching every Service,
+	// Ingress and HTTPRoute of the cluster for a few challenges is waste.
+	direct, err := client.New(cfg, client.Options{Scheme: scheme, Mapper: mgr.GetRESTMapper()})
+	if err != nil {
+		return fmt.Errorf("creating the API client: %w", err)
+	}
+	publishers := &challenge.Publishers{
+		Reader: mgr.GetAPIReader(),
+		Routes: &http01.Routes{Client: direct, ServiceHost: o.http01ServiceHost, ServicePort: o.http01ServicePort},
+	}
+	if err := (&challenge.Reconciler{
+		Client:      mgr.GetClient(),
+		Reader:      mgr.GetAPIReader(),
+		Remover:     publishers,
+		Events:      mgr.GetEventRecorder("reseller-issuer"),
+		Now:         time.Now,
+		GiveUpAfter: 10 * time.Minute,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the challenge controller: %w", err)
+	}
 	resellers := &signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout, Metrics: metrics, Log: logger.WithName("reseller")}
 	s := &signer.Signer{
 		Client:                   mgr.GetClient(),
@@ -86,6 +109,7 @@ func run(ctx context.Context, o *options) error {
 		Now:                      time.Now,
 		Events:                   mgr.GetEventRecorder("reseller-issuer"),
 		HTTP:                     responder,
+		Publishers:               publishers,
 	}
 	if err := (&controllers.CombinedController{
 		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},

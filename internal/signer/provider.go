@@ -88,17 +88,11 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, p
 		method = sslci.MethodHTTP
 	}
 	f := sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter()}
-	if k, ok := presenter.(interface{ SolverKind(name string) string }); ok {
+	if sel, ok := presenter.(solverSelector); ok {
 		// Each name is verified the way its solver publishes: http01 → http,
-		// dns01 → dns.
+		// dns01 → dns. SSLCI has no email validation.
 		f.MethodFor = func(name string) string {
-			switch k.SolverKind(name) {
-			case "http01":
-				return sslci.MethodHTTP
-			case "dns01":
-				return sslci.MethodDNS
-			}
-			return ""
+			return methodFor(sel, name, sslci.MethodHTTP, sslci.MethodDNS, "")
 		}
 	}
 	return &sslciProvider{Flow: f}, nil
@@ -137,7 +131,56 @@ func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.C
 		Presenter:  presenter,
 		Now:        r.Now,
 		StaleAfter: r.staleAfter(),
+		MethodFor:  sslmarketMethods(presenter),
 	}}, nil
+}
+
+// solverSelector tells which of the Issuer's solvers validates a name;
+// *challenge.Tracker is one.
+type solverSelector interface {
+	Selected(name string) (*v1alpha1.Solver, bool)
+}
+
+// methodFor names a reseller's method for the kind of solver selected for
+// name, or "" when no solver is selected (the provider block's method then
+// applies).
+func methodFor(sel solverSelector, name, http, dns, email string) string {
+	s, ok := sel.Selected(name)
+	switch {
+	case !ok:
+		return ""
+	case s.HTTP01 != nil:
+		return http
+	case s.DNS01 != nil:
+		return dns
+	case s.Email != nil:
+		return email
+	}
+	return ""
+}
+
+func sslmarketMethods(presenter ca.Presenter) func(string) string {
+	sel, ok := presenter.(solverSelector)
+	if !ok {
+		return nil
+	}
+	return func(name string) string {
+		return methodFor(sel, name, sslmarket.DVAuthFile, sslmarket.DVAuthDNS, sslmarket.DVAuthEmail)
+	}
+}
+
+func cybersslMethods(presenter ca.Presenter) func(string) (string, string) {
+	sel, ok := presenter.(solverSelector)
+	if !ok {
+		return nil
+	}
+	return func(name string) (string, string) {
+		m := methodFor(sel, name, cyberssl.DVMethodHTTP, cyberssl.DVMethodDNS, cyberssl.DVMethodEmail)
+		if s, ok := sel.Selected(name); ok && s.Email != nil && len(s.Email.Approvers) > 0 {
+			return m, string(s.Email.Approvers[0])
+		}
+		return m, ""
+	}
 }
 
 type sslmarketProvider struct{ sslmarket.Flow }
@@ -160,6 +203,7 @@ func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Cl
 		Presenter:  presenter,
 		Now:        r.Now,
 		StaleAfter: r.staleAfter(),
+		MethodFor:  cybersslMethods(presenter),
 	}
 	for _, e := range spec.ApproverEmails {
 		f.Approvers = append(f.Approvers, string(e))

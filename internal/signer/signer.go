@@ -14,6 +14,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
 	"github.com/cert-manager/issuer-lib/controllers/signer"
+	"github.com/go-logr/logr"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
@@ -38,6 +40,9 @@ import (
 // +kubebuilder:rbac:groups="",resources=secrets;configmaps,verbs=get
 // +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// ReasonEmailResent: the reseller was asked to mail the approvers again.
+const ReasonEmailResent = "EmailResent"
 
 // Signer holds what Check and Sign need; everything is injected.
 type Signer struct {
@@ -55,6 +60,8 @@ type Signer struct {
 	Events events.EventRecorder
 	// HTTP is the built-in HTTP responder.
 	HTTP ca.Presenter
+	// Publishers builds the DNS and http01 routing publishers of solvers.
+	Publishers *challenge.Publishers
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
@@ -135,9 +142,9 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if ns == "" {
 		ns = s.ClusterResourceNamespace
 	}
-	presenter := &recorder{Router: s.router(ctx, spec, ns, live)}
+	presenter := s.tracker(ctx, spec, issuer, ns, live)
 	if !st.Started() {
-		if err := dcv.CheckWildcards(presenter.Solvers, presenter.Labels, req.DNSNames); err != nil {
+		if err := dcv.CheckWildcards(presenter.Router.Solvers, presenter.Router.Labels, req.DNSNames); err != nil {
 			return signer.PEMBundle{}, signer.PermanentError{Err: err}
 		}
 	}
@@ -151,9 +158,15 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 			return signer.PEMBundle{}, toSignerError(err, 30*time.Second)
 		}
 	}
-	presenter.remember(st)
+	req.ResendEmail = live.GetAnnotations()[v1alpha1.AnnotationResendEmail]
+	resent := st.EmailResent
 	res, err := p.Issue(ctx, req, st, journal)
-	presenter.cleanUp(ctx, st, err == nil || ca.IsPermanent(err))
+	if st.EmailResent != resent && s.Events != nil {
+		s.Events.Eventf(live, issuer, corev1.EventTypeNormal, ReasonEmailResent, "Validate", "asked %s to send the approval emails again (%s=%s)", spec.Provider(), v1alpha1.AnnotationResendEmail, st.EmailResent)
+	}
+	if ferr := presenter.Finish(ctx, st, err == nil || ca.IsPermanent(err)); ferr != nil {
+		logr.FromContextOrDiscard(ctx).Info("could not tidy the request's challenges; retrying on the next reconcile", "error", ferr.Error())
+	}
 	if err != nil {
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
 	}

@@ -240,6 +240,15 @@ func TestSign(t *testing.T) {
 		check       func(t *testing.T, e *env)
 	}{
 		{
+			name:        "the resend annotation reaches the flow",
+			annotations: map[string]string{v1alpha1.AnnotationResendEmail: "42"},
+			wantIssue:   1,
+			wantBuild:   1,
+			check: func(t *testing.T, e *env) {
+				assert.Equal(t, "42", e.provider.issueCalls[0].req.ResendEmail)
+			},
+		},
+		{
 			name:      "success returns the provider's chain",
 			wantIssue: 1,
 			wantBuild: 1,
