@@ -42,6 +42,15 @@ var accounts = map[string]string{
 	"badinput-sslci":        "canary-7f3a-badinput-sslci",
 	"badinput-sslmarket":    "canary-7f3a-badinput-sslmarket",
 	"badinput-cyberssl":     "canary-7f3a-badinput-cyberssl",
+	"dcv-sslci-ingress":     "canary-7f3a-dcv-sslci-ingress",
+	"dcv-sslci-gateway":     "canary-7f3a-dcv-sslci-gateway",
+	"dcv-sslci-manual":      "canary-7f3a-dcv-sslci-manual",
+	"dcv-sslmarket-ingress": "canary-7f3a-dcv-sslmarket-ingress",
+	"dcv-sslmarket-email":   "canary-7f3a-dcv-sslmarket-email",
+	"dcv-cyberssl-gateway":  "canary-7f3a-dcv-cyberssl-gateway",
+	"dcv-cyberssl-email":    "canary-7f3a-dcv-cyberssl-email",
+	"dcv-cyberssl-mixed":    "canary-7f3a-dcv-cyberssl-mixed",
+	"dcv-cyberssl-switch":   "canary-7f3a-dcv-cyberssl-switch",
 }
 
 // wrongToken is a token no sandbox account has.
