@@ -580,3 +580,59 @@ func waitRecordGone(t *testing.T, s *framework.Stack, name string, qtype uint16)
 		assert.Empty(c, values, "the validation record %s was removed", name)
 	}, time.Minute, 500*time.Millisecond)
 }
+
+// A request deleted while it waits leaves nothing behind: its challenges go
+// (the controller deletes them; the garbage collector would too) and their
+// finalizer removes the DNS record already published.
+func TestChallengeCleanupOnDeletion(t *testing.T) {
+	s := sharedStack(t)
+	ctx := context.Background()
+	account := "dcv-cyberssl-delete"
+	e := &dcvEnv{s: s, ns: account, account: account, provider: v1alpha1.ProviderCyberSSL}
+	createNamespace(t, s, e.ns)
+	createSecret(t, s, e.ns, "api", accounts[account])
+	require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: "tsig"},
+		StringData: map[string]string{"secret": s.DNS.Secret},
+	}))
+	e.seen = watchNamespace(t, s, e.ns)
+	spec := specFor(s, e.provider, "api")
+	// The dns01 name is published and validated; the email name keeps the
+	// order waiting until the request is deleted.
+	dnsSolver := dns01Solvers(s).Solvers[0]
+	dnsSolver.Selector = &v1alpha1.Selector{DNSZones: []string{"dns.delete.cyberssl." + dnsZone}}
+	spec.DomainValidation = &v1alpha1.DomainValidation{Solvers: []v1alpha1.Solver{
+		dnsSolver,
+		{Email: &v1alpha1.EmailSolver{Approvers: []v1alpha1.Email{"hostmaster@cyberssl." + dnsZone}}},
+	}}
+	e.issuer = &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: e.provider}, Spec: spec}
+	require.NoError(t, s.Control.Client.Create(ctx, e.issuer))
+	waitIssuerCondition(t, s, e.issuer, metav1.ConditionTrue)
+	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: e.provider}
+	e.cert = createCertificate(t, s, e.ns, "cert", ref, "delete.cyberssl."+dnsZone, "www.dns.delete.cyberssl."+dnsZone)
+
+	waitForPerson(t, e, 1)
+	var record string
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var list v1alpha1.ResellerChallengeList
+		require.NoError(c, s.Control.Client.List(ctx, &list, client.InNamespace(e.ns)))
+		record = ""
+		for _, ch := range list.Items {
+			if ch.Spec.DNS01 != nil && ch.Status.State == v1alpha1.ChallengePresented {
+				record = ch.Spec.DNS01.Record
+			}
+		}
+		assert.NotEmpty(c, record, "the dns01 challenge is published")
+	}, time.Minute, 500*time.Millisecond)
+	values, err := s.DNS.Lookup(ctx, record, dns.TypeCNAME)
+	require.NoError(t, err)
+	require.NotEmpty(t, values, "the CNAME is published while the request waits")
+
+	// No garbage collector runs here: delete the Certificate, then its
+	// request, as the collector would.
+	req := requestOf(t, e)
+	require.NoError(t, s.Control.Client.Delete(ctx, e.cert))
+	require.NoError(t, s.Control.Client.Delete(ctx, req))
+	requireCleanedUp(t, e)
+	assert.Equal(t, 1, orders(t, s, e.provider, account))
+}

@@ -51,6 +51,7 @@ var accounts = map[string]string{
 	"dcv-cyberssl-email":    "canary-7f3a-dcv-cyberssl-email",
 	"dcv-cyberssl-mixed":    "canary-7f3a-dcv-cyberssl-mixed",
 	"dcv-cyberssl-switch":   "canary-7f3a-dcv-cyberssl-switch",
+	"dcv-cyberssl-delete":   "canary-7f3a-dcv-cyberssl-delete",
 }
 
 // wrongToken is a token no sandbox account has.
