@@ -71,9 +71,6 @@ var _ ca.Presenter = (*Tracker)(nil)
 // Selected returns the solver the issuer selects for name.
 func (t *Tracker) Selected(name string) (*v1alpha1.Solver, bool) { return t.Router.Selected(name) }
 
-// SolverKind names the kind of solver selected for name, or "".
-func (t *Tracker) SolverKind(name string) string { return t.Router.SolverKind(name) }
-
 // Present records ch, publishes it and records whether it is visible.
 func (t *Tracker) Present(ctx context.Context, ch ca.Challenge) error {
 	obj, err := t.ensure(ctx, ch)

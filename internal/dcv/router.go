@@ -175,16 +175,6 @@ func (r *Router) Selected(name string) (*v1alpha1.Solver, bool) {
 	return Select(r.Solvers, name, r.Labels)
 }
 
-// SolverKind names the kind of solver selected for name: v1alpha1.SolverHTTP01,
-// SolverDNS01, SolverEmail, or "" when none matches.
-func (r *Router) SolverKind(name string) string {
-	s, ok := r.Selected(name)
-	if !ok {
-		return ""
-	}
-	return SolverKind(s)
-}
-
 // SolverKind names the kind of s: v1alpha1.SolverHTTP01, SolverDNS01,
 // SolverEmail, or "" for an empty solver.
 func SolverKind(s *v1alpha1.Solver) string {

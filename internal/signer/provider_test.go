@@ -84,3 +84,44 @@ func TestRetryAfterIsObeyed(t *testing.T) {
 	require.True(t, errors.As(toSignerError(err, 2*time.Second), &pending))
 	assert.Equal(t, 30*time.Second, pending.RequeueAfter, "never back sooner than the reseller asked")
 }
+
+// selector is a presenter whose solvers are picked from a map.
+type selector struct{ solvers map[string]*v1alpha1.Solver }
+
+func (s selector) Present(context.Context, ca.Challenge) error       { return nil }
+func (s selector) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
+func (s selector) Selected(name string) (*v1alpha1.Solver, bool) {
+	sol, ok := s.solvers[name]
+	return sol, ok
+}
+
+// Each solver kind maps to each reseller's method word; names without a
+// solver get "" (the provider block's method applies).
+func TestSolverMethods(t *testing.T) {
+	sel := selector{solvers: map[string]*v1alpha1.Solver{
+		"http.example.com":  {HTTP01: &v1alpha1.HTTP01Solver{}},
+		"dns.example.com":   {DNS01: &v1alpha1.DNS01Solver{}},
+		"mail.example.com":  {Email: &v1alpha1.EmailSolver{Approvers: []v1alpha1.Email{"ops@example.com"}}},
+		"mail2.example.com": {Email: &v1alpha1.EmailSolver{}},
+	}}
+	tests := []struct {
+		name                       string
+		sslmarket, cyberssl, email string
+	}{
+		{name: "http.example.com", sslmarket: "FILE", cyberssl: "http"},
+		{name: "dns.example.com", sslmarket: "DNS", cyberssl: "dns"},
+		{name: "mail.example.com", sslmarket: "Email", cyberssl: "email", email: "ops@example.com"},
+		{name: "mail2.example.com", sslmarket: "Email", cyberssl: "email"},
+		{name: "none.example.com"},
+	}
+	market, cyber := sslmarketMethods(sel), cybersslMethods(sel)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.sslmarket, market(tc.name))
+			m, a := cyber(tc.name)
+			assert.Equal(t, tc.cyberssl, m)
+			assert.Equal(t, tc.email, a)
+		})
+	}
+	assert.Nil(t, sslmarketMethods(nil), "no selector: the provider block decides")
+}

@@ -149,7 +149,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		if age := now.Sub(st.Intent.At); age < f.StaleAfter {
 			return "", ca.Pending("another worker claimed the order; waiting for its outcome", f.StaleAfter-age)
 		}
-		adopted, err := f.adopt(ctx, req, st, j)
+		adopted, err := f.adopt(ctx, req, orderReq.DVMethod, st, j)
 		if err != nil {
 			return "", err
 		}
@@ -375,9 +375,9 @@ func (f *Flow) period() int {
 	return f.Period
 }
 
-// adopt looks for the order a crashed worker placed after it claimed the
-// intent, and takes it over. It reports whether one was adopted.
-func (f *Flow) adopt(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (bool, error) {
+// adopt looks for the order a crashed worker placed, with method, after it
+// claimed the intent, and takes it over. It reports whether one was adopted.
+func (f *Flow) adopt(ctx context.Context, req ca.Request, method string, st *ca.State, j ca.Journal) (bool, error) {
 	list, err := f.Client.Orders(ctx)
 	if err != nil {
 		return false, classify(fmt.Errorf("listing CyberSSL orders to recover an interrupted order: %w", err), true)
@@ -407,9 +407,7 @@ func (f *Flow) adopt(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 			continue
 		}
 		st.OrderID, st.Intent, st.Names, st.Progress = o.OrderID.String(), nil, nil, f.Now()
-		if orderReq, err := f.orderRequest(ctx, req, true); err == nil {
-			placed(st, req.DNSNames, orderReq.DVMethod)
-		}
+		placed(st, req.DNSNames, method)
 		// The id matters most: challenges that cannot be read now are
 		// fetched again while polling.
 		_ = f.fetchChallenges(ctx, o.OrderID, st)
