@@ -309,7 +309,29 @@ func dcvMatrix() []dcvCase {
 			methods:      []string{v1alpha1.MethodDNS01}, solverKinds: []string{v1alpha1.SolverManual},
 		},
 		{
+			name: "sslmarket-manual", provider: v1alpha1.ProviderSSLMarket, names: []string{"manual.sslmarket." + dnsZone},
+			solvers:      func(_ *framework.Stack, spec *v1alpha1.IssuerSpec) { spec.SSLMarket.DVAuthMethod = "DNS" },
+			whilePending: publishByHand,
+			methods:      []string{v1alpha1.MethodDNS01}, solverKinds: []string{v1alpha1.SolverManual},
+		},
+		{
+			name: "cyberssl-manual", provider: v1alpha1.ProviderCyberSSL, names: []string{"manual.cyberssl." + dnsZone},
+			solvers:      func(_ *framework.Stack, spec *v1alpha1.IssuerSpec) { spec.CyberSSL.DVMethod = "dns" },
+			whilePending: publishByHand,
+			methods:      []string{v1alpha1.MethodDNS01}, solverKinds: []string{v1alpha1.SolverManual},
+		},
+		{
 			name: "sslmarket-ingress", provider: v1alpha1.ProviderSSLMarket, names: []string{"www.ing.sslmarket." + dnsZone, "ing.sslmarket." + dnsZone},
+			solvers: func(_ *framework.Stack, spec *v1alpha1.IssuerSpec) { ingressSolver(spec) },
+			check:   checkIngress, methods: []string{v1alpha1.MethodHTTP01}, solverKinds: http01Kinds,
+		},
+		{
+			name: "sslmarket-gateway", provider: v1alpha1.ProviderSSLMarket, names: []string{"www.gw.sslmarket." + dnsZone},
+			solvers: func(_ *framework.Stack, spec *v1alpha1.IssuerSpec) { gatewaySolver(spec) },
+			check:   checkHTTPRoute, methods: []string{v1alpha1.MethodHTTP01}, solverKinds: http01Kinds,
+		},
+		{
+			name: "cyberssl-ingress", provider: v1alpha1.ProviderCyberSSL, names: []string{"www.ing.cyberssl." + dnsZone},
 			solvers: func(_ *framework.Stack, spec *v1alpha1.IssuerSpec) { ingressSolver(spec) },
 			check:   checkIngress, methods: []string{v1alpha1.MethodHTTP01}, solverKinds: http01Kinds,
 		},
@@ -491,7 +513,7 @@ func publishByHand(t *testing.T, e *dcvEnv) {
 	chs := waitForPerson(t, e, 1)
 	ch := chs[0]
 	require.NotNil(t, ch.Spec.DNS01)
-	instruction := "publish TXT record " + ch.Spec.DNS01.Record + " with value " + ch.Spec.DNS01.Value
+	instruction := "publish " + ch.Spec.DNS01.Type + " record " + ch.Spec.DNS01.Record + " with value " + ch.Spec.DNS01.Value
 	assert.Equal(t, instruction, ch.Status.Message)
 	waitRequestMessage(t, e.s, e.ns, e.cert.Name, instruction)
 	waitEvent(t, e, "ManualChallenge", instruction)
@@ -502,7 +524,7 @@ func publishByHand(t *testing.T, e *dcvEnv) {
 	t.Logf("kubectl get resellerchallenges -n %s:\n%s", e.ns, out)
 	header := strings.Fields(strings.SplitN(string(out), "\n", 2)[0])
 	assert.Equal(t, []string{"NAME", "DNS", "NAME", "METHOD", "SOLVER", "TARGET", "STATE", "LAST", "ERROR", "AGE"}, header)
-	assert.Contains(t, string(out), ch.Spec.DNS01.Record+" TXT "+ch.Spec.DNS01.Value)
+	assert.Contains(t, string(out), ch.Spec.DNS01.Record+" "+ch.Spec.DNS01.Type+" "+ch.Spec.DNS01.Value)
 	assert.Contains(t, string(out), "WaitingForPerson")
 
 	person := &dns01.RFC2136{Nameserver: e.s.DNS.Addr(), TSIGKeyName: e.s.DNS.KeyName, TSIGSecret: e.s.DNS.Secret}

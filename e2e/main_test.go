@@ -52,6 +52,10 @@ var accounts = map[string]string{
 	"dcv-cyberssl-mixed":    "canary-7f3a-dcv-cyberssl-mixed",
 	"dcv-cyberssl-switch":   "canary-7f3a-dcv-cyberssl-switch",
 	"dcv-cyberssl-delete":   "canary-7f3a-dcv-cyberssl-delete",
+	"dcv-sslmarket-manual":  "canary-7f3a-dcv-sslmarket-manual",
+	"dcv-cyberssl-manual":   "canary-7f3a-dcv-cyberssl-manual",
+	"dcv-sslmarket-gateway": "canary-7f3a-dcv-sslmarket-gateway",
+	"dcv-cyberssl-ingress":  "canary-7f3a-dcv-cyberssl-ingress",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,8 @@ type Tracker struct {
 
 	mu   sync.Mutex
 	seen map[string]*v1alpha1.ResellerChallenge
+	// asks are what a person must do, learned in this call.
+	asks []string
 }
 
 var _ ca.Presenter = (*Tracker)(nil)
@@ -233,6 +236,11 @@ func (t *Tracker) record(ctx context.Context, obj *v1alpha1.ResellerChallenge, r
 	switch {
 	case errors.As(err, &manual):
 		next.State, next.Message = v1alpha1.ChallengeWaitingForPerson, manual.Error()
+		t.mu.Lock()
+		if !slices.Contains(t.asks, next.Message) {
+			t.asks = append(t.asks, next.Message)
+		}
+		t.mu.Unlock()
 	case err != nil:
 		next.State, next.LastError = v1alpha1.ChallengeErrored, ca.CleanText(err.Error())
 		next.Message = "publishing failed; retrying"
@@ -255,6 +263,14 @@ func (t *Tracker) record(ctx context.Context, obj *v1alpha1.ResellerChallenge, r
 		}
 	}
 	t.writeStatus(ctx, obj, next)
+}
+
+// Instructions lists what a person must publish or approve, as learned by
+// Present and Ready in this call.
+func (t *Tracker) Instructions() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.asks)
 }
 
 // writeStatus patches obj's status; the status only informs, so a failure

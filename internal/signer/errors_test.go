@@ -65,3 +65,25 @@ func TestToSignerError(t *testing.T) {
 		})
 	}
 }
+
+func TestWithInstructions(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		asks   []string
+		want   string
+	}{
+		{name: "nothing to do", reason: "waiting", want: "waiting"},
+		{name: "already said", reason: "a: publish TXT record x with value v", asks: []string{"publish TXT record x with value v"}, want: "a: publish TXT record x with value v"},
+		{name: "added", reason: "waiting", asks: []string{"publish TXT record x with value v"}, want: "waiting; to do by hand: publish TXT record x with value v"},
+		{
+			name: "capped", reason: "waiting", asks: []string{"x1", "x2", "x3", "x4", "x5"},
+			want: "waiting; to do by hand: x1; x2; x3; and 2 more (kubectl get resellerchallenges)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, withInstructions(tc.reason, tc.asks))
+		})
+	}
+}

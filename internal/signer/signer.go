@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -164,6 +165,9 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if st.EmailResent != resent && s.Events != nil {
 		s.Events.Eventf(live, issuer, corev1.EventTypeNormal, ReasonEmailResent, "Validate", "asked %s to send the approval emails again (%s=%s)", spec.Provider(), v1alpha1.AnnotationResendEmail, st.EmailResent)
 	}
+	if p, pending := ca.IsPending(err); pending {
+		p.Reason = withInstructions(p.Reason, presenter.Instructions())
+	}
 	if ferr := presenter.Finish(ctx, st, err == nil || ca.IsPermanent(err)); ferr != nil {
 		logr.FromContextOrDiscard(ctx).Info("could not tidy the request's challenges; retrying on the next reconcile", "error", ferr.Error())
 	}
@@ -171,6 +175,29 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
 	}
 	return signer.PEMBundle{ChainPEM: res.ChainPEM, CAPEM: res.CAPEM}, nil
+}
+
+// maxInstructions is how many things to do by hand a condition spells out.
+const maxInstructions = 3
+
+// withInstructions adds to a waiting request's reason what a person must do
+// by hand, unless the reason says it already, so the condition shows it.
+func withInstructions(reason string, asks []string) string {
+	var missing []string
+	for _, a := range asks {
+		if !strings.Contains(reason, a) {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) == 0 {
+		return reason
+	}
+	more := ""
+	if len(missing) > maxInstructions {
+		more = fmt.Sprintf("; and %d more (kubectl get resellerchallenges)", len(missing)-maxInstructions)
+		missing = missing[:maxInstructions]
+	}
+	return reason + "; to do by hand: " + strings.Join(missing, "; ") + more
 }
 
 // admitAndRecord runs the spend guard and saves the admission before any
