@@ -57,16 +57,18 @@ type Reconciler struct {
 // SetupWithManager registers the reconciler; deleted requests enqueue their
 // challenges.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	deleted := builder.WithPredicates(predicate.Funcs{
+	// A request that is deleted or has just finished (issued, failed or
+	// denied) enqueues its challenges.
+	over := builder.WithPredicates(predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
-		UpdateFunc:  func(event.UpdateEvent) bool { return false },
+		UpdateFunc:  func(e event.UpdateEvent) bool { return !finished(e.ObjectOld) && finished(e.ObjectNew) },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("resellerchallenge").
 		For(&v1alpha1.ResellerChallenge{}).
-		Watches(&cmapi.CertificateRequest{}, handler.EnqueueRequestsFromMapFunc(r.challengesOf), deleted).
-		Watches(&certificatesv1.CertificateSigningRequest{}, handler.EnqueueRequestsFromMapFunc(r.challengesOf), deleted).
+		Watches(&cmapi.CertificateRequest{}, handler.EnqueueRequestsFromMapFunc(r.challengesOf), over).
+		Watches(&certificatesv1.CertificateSigningRequest{}, handler.EnqueueRequestsFromMapFunc(r.challengesOf), over).
 		Complete(r)
 }
 
@@ -142,21 +144,23 @@ func (r *Reconciler) requestOver(ctx context.Context, ref v1alpha1.RequestRefere
 	case err != nil:
 		return false, err
 	}
-	if obj.GetUID() != ref.UID {
-		return true, nil
-	}
+	return obj.GetUID() != ref.UID || finished(obj), nil
+}
+
+// finished reports whether a request is issued, failed or denied.
+func finished(obj client.Object) bool {
 	switch req := obj.(type) {
 	case *cmapi.CertificateRequest:
-		return len(req.Status.Certificate) > 0 || req.Status.FailureTime != nil, nil
+		return len(req.Status.Certificate) > 0 || req.Status.FailureTime != nil
 	case *certificatesv1.CertificateSigningRequest:
 		if len(req.Status.Certificate) > 0 {
-			return true, nil
+			return true
 		}
 		for _, c := range req.Status.Conditions {
 			if (c.Type == certificatesv1.CertificateFailed || c.Type == certificatesv1.CertificateDenied) && c.Status == corev1.ConditionTrue {
-				return true, nil
+				return true
 			}
 		}
 	}
-	return false, nil
+	return false
 }

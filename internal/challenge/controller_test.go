@@ -35,6 +35,9 @@ func TestReconcile(t *testing.T) {
 	issued := &cmapi.CertificateRequest{ObjectMeta: metav1.ObjectMeta{Name: "issued", Namespace: "app", UID: "uid-issued"},
 		Status: cmapi.CertificateRequestStatus{Certificate: []byte("pem")}}
 	pending := &cmapi.CertificateRequest{ObjectMeta: metav1.ObjectMeta{Name: "pending", Namespace: "app", UID: "uid-pending"}}
+	failedAt := metav1.NewTime(now)
+	failed := &cmapi.CertificateRequest{ObjectMeta: metav1.ObjectMeta{Name: "failed", Namespace: "app", UID: "uid-failed"},
+		Status: cmapi.CertificateRequestStatus{FailureTime: &failedAt}}
 	tests := []struct {
 		name       string
 		request    string // the request the challenge names
@@ -51,6 +54,7 @@ func TestReconcile(t *testing.T) {
 		{name: "deleted request", request: "missing", uid: "uid-missing", wantGone: true},
 		{name: "replaced request", request: "pending", uid: "uid-old", wantGone: true},
 		{name: "issued request", request: "issued", uid: "uid-issued", wantGone: true},
+		{name: "failed request", request: "failed", uid: "uid-failed", wantGone: true},
 		{name: "deletion removes what was published", request: "pending", uid: "uid-pending", deletedAgo: time.Second, wantRemoved: true, wantGone: true},
 		{name: "removal failing is retried", request: "pending", uid: "uid-pending", deletedAgo: time.Minute, removeErr: errors.New("REFUSED"), wantRemoved: true, wantErr: true},
 		{
@@ -71,7 +75,7 @@ func TestReconcile(t *testing.T) {
 				ts := metav1.NewTime(now.Add(-tc.deletedAgo))
 				obj.DeletionTimestamp = &ts
 			}
-			c := fake.NewClientBuilder().WithScheme(newScheme(t)).WithObjects(issued, pending, obj).Build()
+			c := fake.NewClientBuilder().WithScheme(newScheme(t)).WithObjects(issued, pending, failed, obj).Build()
 			rm := &remover{err: tc.removeErr}
 			rec := events.NewFakeRecorder(5)
 			r := &Reconciler{Client: c, Reader: c, Remover: rm, Events: rec, Now: func() time.Time { return now }, GiveUpAfter: 10 * time.Minute}

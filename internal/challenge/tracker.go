@@ -45,7 +45,8 @@ const (
 // deletes the challenges that are no longer open; their finalizer removes
 // what was published.
 type Tracker struct {
-	// Client writes challenges; Reader reads them live.
+	// Client writes challenges and reads them from the cache; Reader reads
+	// them live.
 	Client client.Client
 	Reader client.Reader
 	// Router chooses each challenge's solver and publishes through it.
@@ -131,7 +132,9 @@ func (t *Tracker) ensure(ctx context.Context, ch ca.Challenge) (*v1alpha1.Resell
 	}
 	obj = &v1alpha1.ResellerChallenge{}
 	key := types.NamespacedName{Namespace: t.Namespace, Name: name}
-	err := t.Reader.Get(ctx, key, obj)
+	// The cache answers for challenges that exist a while; one created a
+	// moment ago shows up as AlreadyExists and is then read live.
+	err := t.Client.Get(ctx, key, obj)
 	if apierrors.IsNotFound(err) {
 		obj, err = t.create(ctx, name, ch)
 		if apierrors.IsAlreadyExists(err) {
