@@ -107,14 +107,25 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 
+	// Knot binds its port before the others are chosen, and the others are
+	// chosen together, so no two components are handed the same port.
+	var dnsArgs []string
+	if o.DNSZone != "" {
+		say("starting Knot DNS for %s", o.DNSZone)
+		if s.DNS, err = knot.Start(ctx, filepath.Join(s.Dir, "knot"), o.DNSZone, "reseller-issuer-update."); err != nil {
+			return err
+		}
+		dnsArgs = []string{"--dns-server", s.DNS.Addr()}
+	}
 	replicas := max(o.Replicas, 1)
+	all, err := freePorts(3*replicas + 1)
+	if err != nil {
+		return err
+	}
 	responders := make([]string, replicas)
 	probes := make([]string, replicas)
 	for i := range replicas {
-		ports, err := freePorts(3)
-		if err != nil {
-			return err
-		}
+		ports := all[3*i : 3*i+3]
 		responders[i] = "127.0.0.1:" + strconv.Itoa(ports[0])
 		s.MetricsURLs = append(s.MetricsURLs, "http://127.0.0.1:"+strconv.Itoa(ports[1])+"/metrics")
 		probes[i] = "http://127.0.0.1:" + strconv.Itoa(ports[2]) + "/readyz"
@@ -147,19 +158,8 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		}
 	}
 
-	var dnsArgs []string
-	if o.DNSZone != "" {
-		say("starting Knot DNS for %s", o.DNSZone)
-		if s.DNS, err = knot.Start(ctx, filepath.Join(s.Dir, "knot"), o.DNSZone, "reseller-issuer-update."); err != nil {
-			return err
-		}
-		dnsArgs = []string{"--dns-server", s.DNS.Addr()}
-	}
-	ports, err := freePorts(1)
-	if err != nil {
-		return err
-	}
-	say("starting the reseller sandbox on 127.0.0.1:%d", ports[0])
+	sandboxPort := all[3*replicas]
+	say("starting the reseller sandbox on 127.0.0.1:%d", sandboxPort)
 	// Tokens go through a file: a command line is visible to everyone and logged.
 	var accounts strings.Builder
 	for name, token := range o.Accounts {
@@ -170,11 +170,11 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"),
-		append([]string{"--listen", "127.0.0.1:" + strconv.Itoa(ports[0]), "--http01-address", http01, "--accounts-file", accountsFile}, dnsArgs...)...)
+		append([]string{"--listen", "127.0.0.1:" + strconv.Itoa(sandboxPort), "--http01-address", http01, "--accounts-file", accountsFile}, dnsArgs...)...)
 	if err != nil {
 		return err
 	}
-	s.SandboxURL = "http://127.0.0.1:" + strconv.Itoa(ports[0])
+	s.SandboxURL = "http://127.0.0.1:" + strconv.Itoa(sandboxPort)
 	return Eventually(ctx, time.Minute, 200*time.Millisecond, func() (bool, error) {
 		ok := httpOK(ctx, s.SandboxURL+sandbox.HealthPath)
 		for _, p := range probes {
@@ -184,14 +184,17 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 	}, nil)
 }
 
+// freePorts returns n distinct free loopback TCP ports: each listener is
+// held until all are chosen.
 func freePorts(n int) ([]int, error) {
-	ports := make([]int, n)
-	for i := range ports {
-		p, err := FreePort()
+	ports := make([]int, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
-		ports[i] = p
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
 }

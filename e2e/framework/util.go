@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,16 +43,6 @@ func BuildBinaries(repoRoot, outDir string, pkgs ...string) error {
 		return fmt.Errorf("go %v: %w\n%s", args, err, out)
 	}
 	return nil
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Eventually calls cond every interval until it returns true, returns an
