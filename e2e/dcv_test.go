@@ -34,6 +34,15 @@ func dns01Solvers(s *framework.Stack) *v1alpha1.DomainValidation {
 	}}}
 }
 
+// createTSIGSecret holds the stack's TSIG secret as dns01Solvers expects it.
+func createTSIGSecret(t *testing.T, s *framework.Stack, ns string) {
+	t.Helper()
+	require.NoError(t, s.Control.Client.Create(context.Background(), &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tsig"},
+		StringData: map[string]string{"secret": s.DNS.Secret},
+	}))
+}
+
 // TestDNS01 issues a wildcard certificate from each reseller through DNS
 // validation: records published by TSIG-signed updates to a real
 // authoritative server, checked there by the sandbox, removed afterwards.
@@ -75,10 +84,7 @@ func TestDNS01(t *testing.T) {
 			ns := account
 			createNamespace(t, s, ns)
 			createSecret(t, s, ns, "api", accounts[account])
-			require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
-				ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tsig"},
-				StringData: map[string]string{"secret": s.DNS.Secret},
-			}))
+			createTSIGSecret(t, s, ns)
 			spec := specFor(s, tc.provider, "api")
 			tc.setup(&spec)
 			spec.DomainValidation = dns01Solvers(s)
@@ -139,10 +145,7 @@ func TestMixedSolvers(t *testing.T) {
 	ns := account
 	createNamespace(t, s, ns)
 	createSecret(t, s, ns, "api", accounts[account])
-	require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tsig"},
-		StringData: map[string]string{"secret": s.DNS.Secret},
-	}))
+	createTSIGSecret(t, s, ns)
 	spec := specFor(s, v1alpha1.ProviderSSLCI, "api")
 	dnsSolver := dns01Solvers(s).Solvers[0]
 	dnsSolver.Selector = &v1alpha1.Selector{DNSZones: []string{"dns.mixed." + dnsZone}}

@@ -404,31 +404,14 @@ func TestDCVMatrix(t *testing.T) {
 }
 
 func runDCVCase(t *testing.T, s *framework.Stack, tc dcvCase) {
-	ctx := context.Background()
-	account := "dcv-" + tc.name
-	e := &dcvEnv{s: s, ns: account, account: account, provider: tc.provider}
-	createNamespace(t, s, e.ns)
-	createSecret(t, s, e.ns, "api", accounts[account])
-	require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: "tsig"},
-		StringData: map[string]string{"secret": s.DNS.Secret},
-	}))
-	e.seen = watchNamespace(t, s, e.ns)
-	spec := specFor(s, tc.provider, "api")
-	tc.solvers(s, &spec)
-	e.issuer = &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: tc.provider}, Spec: spec}
-	require.NoError(t, s.Control.Client.Create(ctx, e.issuer))
-	waitIssuerCondition(t, s, e.issuer, metav1.ConditionTrue)
-
-	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: tc.provider}
-	e.cert = createCertificate(t, s, e.ns, "cert", ref, tc.names...)
+	e := startDCVCase(t, s, tc.name, tc.provider, func(spec *v1alpha1.IssuerSpec) { tc.solvers(s, spec) }, tc.names...)
 	if tc.whilePending != nil {
 		tc.whilePending(t, e)
 	}
 	waitCertificateReady(t, s, e.cert)
 	secret := waitSecret(t, s, e.ns, e.cert.Spec.SecretName)
 	verifyChain(t, s, secret.Data[corev1.TLSCertKey], tc.names, publicKeyOfSecret(t, secret))
-	assert.Equal(t, 1, orders(t, s, tc.provider, account), "exactly one paid order")
+	assert.Equal(t, 1, orders(t, s, tc.provider, e.account), "exactly one paid order")
 
 	// Every name was shown as a challenge, with the expected methods and
 	// solvers.
@@ -445,6 +428,28 @@ func runDCVCase(t *testing.T, s *framework.Stack, tc dcvCase) {
 		tc.check(t, e)
 	}
 	requireCleanedUp(t, e)
+}
+
+// startDCVCase creates the case's namespace, Secrets (API token, TSIG) and
+// ResellerIssuer (its spec changed by solvers), starts recording the
+// namespace, and requests a certificate for names.
+func startDCVCase(t *testing.T, s *framework.Stack, name, provider string, solvers func(*v1alpha1.IssuerSpec), names ...string) *dcvEnv {
+	t.Helper()
+	ctx := context.Background()
+	account := "dcv-" + name
+	e := &dcvEnv{s: s, ns: account, account: account, provider: provider}
+	createNamespace(t, s, e.ns)
+	createSecret(t, s, e.ns, "api", accounts[account])
+	createTSIGSecret(t, s, e.ns)
+	e.seen = watchNamespace(t, s, e.ns)
+	spec := specFor(s, provider, "api")
+	solvers(&spec)
+	e.issuer = &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: provider}, Spec: spec}
+	require.NoError(t, s.Control.Client.Create(ctx, e.issuer))
+	waitIssuerCondition(t, s, e.issuer, metav1.ConditionTrue)
+	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: provider}
+	e.cert = createCertificate(t, s, e.ns, "cert", ref, names...)
+	return e
 }
 
 // requireCleanedUp: no challenge, Ingress, HTTPRoute, solver Service or
@@ -609,30 +614,16 @@ func waitRecordGone(t *testing.T, s *framework.Stack, name string, qtype uint16)
 func TestChallengeCleanupOnDeletion(t *testing.T) {
 	s := sharedStack(t)
 	ctx := context.Background()
-	account := "dcv-cyberssl-delete"
-	e := &dcvEnv{s: s, ns: account, account: account, provider: v1alpha1.ProviderCyberSSL}
-	createNamespace(t, s, e.ns)
-	createSecret(t, s, e.ns, "api", accounts[account])
-	require.NoError(t, s.Control.Client.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: "tsig"},
-		StringData: map[string]string{"secret": s.DNS.Secret},
-	}))
-	e.seen = watchNamespace(t, s, e.ns)
-	spec := specFor(s, e.provider, "api")
 	// The dns01 name is published and validated; the email name keeps the
 	// order waiting until the request is deleted.
-	dnsSolver := dns01Solvers(s).Solvers[0]
-	dnsSolver.Selector = &v1alpha1.Selector{DNSZones: []string{"dns.delete.cyberssl." + dnsZone}}
-	spec.DomainValidation = &v1alpha1.DomainValidation{Solvers: []v1alpha1.Solver{
-		dnsSolver,
-		{Email: &v1alpha1.EmailSolver{Approvers: []v1alpha1.Email{"hostmaster@cyberssl." + dnsZone}}},
-	}}
-	e.issuer = &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: e.ns, Name: e.provider}, Spec: spec}
-	require.NoError(t, s.Control.Client.Create(ctx, e.issuer))
-	waitIssuerCondition(t, s, e.issuer, metav1.ConditionTrue)
-	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: e.provider}
-	e.cert = createCertificate(t, s, e.ns, "cert", ref, "delete.cyberssl."+dnsZone, "www.dns.delete.cyberssl."+dnsZone)
-
+	e := startDCVCase(t, s, "cyberssl-delete", v1alpha1.ProviderCyberSSL, func(spec *v1alpha1.IssuerSpec) {
+		dnsSolver := dns01Solvers(s).Solvers[0]
+		dnsSolver.Selector = &v1alpha1.Selector{DNSZones: []string{"dns.delete.cyberssl." + dnsZone}}
+		spec.DomainValidation = &v1alpha1.DomainValidation{Solvers: []v1alpha1.Solver{
+			dnsSolver,
+			{Email: &v1alpha1.EmailSolver{Approvers: []v1alpha1.Email{"hostmaster@cyberssl." + dnsZone}}},
+		}}
+	}, "delete.cyberssl."+dnsZone, "www.dns.delete.cyberssl."+dnsZone)
 	waitForPerson(t, e, 1)
 	var record string
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
@@ -656,5 +647,5 @@ func TestChallengeCleanupOnDeletion(t *testing.T) {
 	require.NoError(t, s.Control.Client.Delete(ctx, e.cert))
 	require.NoError(t, s.Control.Client.Delete(ctx, req))
 	requireCleanedUp(t, e)
-	assert.Equal(t, 1, orders(t, s, e.provider, account))
+	assert.Equal(t, 1, orders(t, s, e.provider, e.account))
 }
