@@ -21,14 +21,14 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "reseller_issuer_api_requests_total",
-			Help: "Calls to reseller APIs by provider, HTTP method and response code (\"error\" when no response arrived).",
-		}, []string{"provider", "method", "code"}),
+			Name: "reseller_issuer_reseller_requests_total",
+			Help: "Calls to reseller APIs by provider, operation (place_order, poll, ...) and outcome (success, refused, server_error, throttled, network_error).",
+		}, []string{"provider", "operation", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "reseller_issuer_api_request_duration_seconds",
-			Help:    "Latency of calls to reseller APIs by provider and HTTP method.",
+			Name:    "reseller_issuer_reseller_request_duration_seconds",
+			Help:    "Latency of calls to reseller APIs, answer read and decoded, by provider and operation.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
-		}, []string{"provider", "method"}),
+		}, []string{"provider", "operation"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.duration} {
 		if err := reg.Register(c); err != nil {
@@ -56,6 +56,8 @@ func (m *Metrics) HTTPClient(provider string, timeout time.Duration, log logr.Lo
 	return hc
 }
 
+// instrumented is the decorator at the CA boundary: the clients stay plain
+// and only name the operation of each call (StartCall).
 type instrumented struct {
 	provider string
 	next     http.RoundTripper
@@ -66,15 +68,33 @@ type instrumented struct {
 func (t *instrumented) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	elapsed := time.Since(start)
 	code := "error"
 	if err == nil {
 		code = strconv.Itoa(resp.StatusCode)
 	}
-	if t.metrics != nil {
-		t.metrics.requests.WithLabelValues(t.provider, req.Method, code).Inc()
-		t.metrics.duration.WithLabelValues(t.provider, req.Method).Observe(elapsed.Seconds())
+	op := OpOther
+	if c := callFrom(req.Context()); c != nil {
+		op = c.op
+		c.sink, c.answered = t, err == nil
+		if err == nil {
+			c.status = resp.StatusCode
+		}
+	} else {
+		// A call nobody named: counted on its HTTP answer alone.
+		c := &call{op: op, answered: err == nil}
+		if err == nil {
+			c.status = resp.StatusCode
+		}
+		t.observe(op, c.outcome(nil), time.Since(start))
 	}
-	t.log.V(1).Info("reseller call", "provider", t.provider, "method", req.Method, "path", req.URL.Path, "code", code, "duration", elapsed)
+	t.log.V(1).Info("reseller call", "provider", t.provider, "operation", string(op), "method", req.Method, "path", req.URL.Path, "code", code, "duration", time.Since(start))
 	return resp, err
+}
+
+func (t *instrumented) observe(op Operation, outcome string, elapsed time.Duration) {
+	if t.metrics == nil {
+		return
+	}
+	t.metrics.requests.WithLabelValues(t.provider, string(op), outcome).Inc()
+	t.metrics.duration.WithLabelValues(t.provider, string(op)).Observe(elapsed.Seconds())
 }

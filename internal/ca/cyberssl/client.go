@@ -231,7 +231,9 @@ func cloneValues(v url.Values) url.Values {
 // body is decoded into out (which may be nil). extra are secrets of this
 // request besides the API key and known tokens; every error is free of
 // them.
-func (c *Client) send(ctx context.Context, method, endpoint string, params url.Values, out any, extra []string) error {
+func (c *Client) send(ctx context.Context, method, endpoint string, params url.Values, out any, extra []string) (err error) {
+	ctx, end := ca.StartCall(ctx, operation(endpoint))
+	defer func() { end(err) }()
 	if c.BaseURL == nil {
 		return errors.New("cyberssl: client has no base URL")
 	}

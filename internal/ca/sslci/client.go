@@ -83,10 +83,12 @@ func (c *Client) String() string {
 // GoString is String for %#v.
 func (c *Client) GoString() string { return c.String() }
 
-// do sends one request to the base URL. body (if non-nil) is sent as JSON,
-// query (if non-empty) replaces the URL's query, and a successful body is
-// decoded into out (which may be nil). Every error is free of the token.
-func (c *Client) do(ctx context.Context, method string, body any, query url.Values, out any) error {
+// do sends one request of op to the base URL. body (if non-nil) is sent as
+// JSON, query (if non-empty) replaces the URL's query, and a successful body
+// is decoded into out (which may be nil). Every error is free of the token.
+func (c *Client) do(ctx context.Context, op ca.Operation, method string, body any, query url.Values, out any) (err error) {
+	ctx, end := ca.StartCall(ctx, op)
+	defer func() { end(err) }()
 	if c.BaseURL == nil {
 		return errors.New("sslci: client has no base URL")
 	}

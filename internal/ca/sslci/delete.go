@@ -15,5 +15,5 @@ func (c *Client) Delete(ctx context.Context, typ string, id int64) error {
 		return invalidArg("id", "must be positive, got %d", id)
 	}
 	req := DeleteRequest{Token: c.token, Type: typ, ID: id}
-	return c.do(ctx, http.MethodDelete, req, nil, nil)
+	return c.do(ctx, opDelete, http.MethodDelete, req, nil, nil)
 }

@@ -37,7 +37,7 @@ func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) 
 		req.CSR = string(csrPEM)
 	}
 	var out FinalizeResponse
-	if err := c.do(ctx, http.MethodPost, req, nil, &out); err != nil {
+	if err := c.do(ctx, opFinalize, http.MethodPost, req, nil, &out); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(out.CRT) == "" {

@@ -12,7 +12,7 @@ import (
 // (GET /api?token=...).
 func (c *Client) List(ctx context.Context) (*ListResponse, error) {
 	var out ListResponse
-	if err := c.do(ctx, http.MethodGet, nil, url.Values{"token": {c.token}}, &out); err != nil {
+	if err := c.do(ctx, opList, http.MethodGet, nil, url.Values{"token": {c.token}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

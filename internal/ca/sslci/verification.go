@@ -20,7 +20,7 @@ func (c *Client) RequestVerification(ctx context.Context, domain, method string)
 	}
 	req := VerificationRequest{Token: c.token, Domain: domain, Method: method}
 	var out VerificationResponse
-	if err := c.do(ctx, http.MethodPost, req, nil, &out); err != nil {
+	if err := c.do(ctx, opVerify, http.MethodPost, req, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -44,7 +44,7 @@ func (c *Client) ConfirmVerification(ctx context.Context, domain string, orderID
 	}
 	req := ConfirmRequest{Token: c.token, Domain: domain, OrderID: orderID, Method: method}
 	var out ConfirmResponse
-	if err := c.do(ctx, http.MethodPut, req, nil, &out); err != nil {
+	if err := c.do(ctx, opConfirm, http.MethodPut, req, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

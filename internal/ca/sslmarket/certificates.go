@@ -22,7 +22,7 @@ func (c *Client) Reissue(ctx context.Context, id int64, csrPEM []byte) error {
 	if err := validateCSR("csrPEM", csrPEM); err != nil {
 		return err
 	}
-	r := request{method: http.MethodPost, path: certificatePath(id, "reissue"), body: ReissueRequest{CSR: string(csrPEM)}}
+	r := request{op: opReissue, method: http.MethodPost, path: certificatePath(id, "reissue"), body: ReissueRequest{CSR: string(csrPEM)}}
 	_, err := c.do(ctx, r, nil)
 	return err
 }
@@ -34,7 +34,7 @@ func (c *Client) CancelReissue(ctx context.Context, id int64) error {
 	if err := validateID(id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{method: http.MethodPut, path: certificatePath(id, "cancel-reissue"), body: noParams{}}, nil)
+	_, err := c.do(ctx, request{op: opCancelReissue, method: http.MethodPut, path: certificatePath(id, "cancel-reissue"), body: noParams{}}, nil)
 	return err
 }
 
@@ -44,7 +44,7 @@ func (c *Client) ResendDCVEmail(ctx context.Context, id int64) error {
 	if err := validateID(id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{method: http.MethodPut, path: certificatePath(id, "resend"), body: noParams{}}, nil)
+	_, err := c.do(ctx, request{op: opResendDCVEmail, method: http.MethodPut, path: certificatePath(id, "resend"), body: noParams{}}, nil)
 	return err
 }
 
@@ -55,7 +55,7 @@ func (c *Client) Revoke(ctx context.Context, id int64) error {
 	if err := validateID(id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{method: http.MethodPut, path: certificatePath(id, "revoke"), body: noParams{}}, nil)
+	_, err := c.do(ctx, request{op: opRevoke, method: http.MethodPut, path: certificatePath(id, "revoke"), body: noParams{}}, nil)
 	return err
 }
 
@@ -73,7 +73,7 @@ func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte,
 	default:
 		return nil, invalidArg("format", "must be %q, %q or %q, got %q", FormatPEMServer, FormatPEMIntermediate, FormatP7B, format)
 	}
-	r := request{method: http.MethodGet, path: certificatePath(id, "format", format), accept: "text/plain, */*"}
+	r := request{op: opDownload, method: http.MethodGet, path: certificatePath(id, "format", format), accept: "text/plain, */*"}
 	data, err := c.do(ctx, r, nil)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,8 @@ func (c *Client) GoString() string { return c.String() }
 
 // request is one API call for do.
 type request struct {
+	// op is the endpoint's operation, for the metrics.
+	op     ca.Operation
 	method string
 	// path holds the segments joined to BaseURL, each already escaped
 	// (callers only pass constants, decimal ids and checked codes).
@@ -112,7 +114,9 @@ type request struct {
 // JSON into out when out is non-nil (an empty or non-JSON body is then
 // ErrMalformedResponse) and is returned as read. A non-2xx answer is an
 // *APIError. Every error is free of the token.
-func (c *Client) do(ctx context.Context, r request, out any) ([]byte, error) {
+func (c *Client) do(ctx context.Context, r request, out any) (_ []byte, err error) {
+	ctx, end := ca.StartCall(ctx, r.op)
+	defer func() { end(err) }()
 	if c.BaseURL == nil {
 		return nil, errors.New("sslmarket: client has no base URL")
 	}

@@ -27,7 +27,7 @@ func (c *Client) PlaceOrder(ctx context.Context, productCode string, o Order) (*
 		return nil, err
 	}
 	var out PlaceOrderResponse
-	r := request{method: http.MethodPost, path: []string{"order", "certificate", productCode}, body: o}
+	r := request{op: opPlaceOrder, method: http.MethodPost, path: []string{"order", "certificate", productCode}, body: o}
 	if _, err := c.do(ctx, r, &out); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func validateOrder(o *Order) error {
 // without an "orders" list wraps ErrMalformedResponse.
 func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 	var out OrderList
-	data, err := c.do(ctx, request{method: http.MethodGet, path: []string{"order", "list"}}, &out)
+	data, err := c.do(ctx, request{op: opOrderList, method: http.MethodGet, path: []string{"order", "list"}}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (c *Client) Order(ctx context.Context, id int64) (*OrderDetails, error) {
 		return nil, err
 	}
 	var out OrderDetails
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: orderPath(id)}, &out); err != nil {
+	if _, err := c.do(ctx, request{op: opOrder, method: http.MethodGet, path: orderPath(id)}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,7 +111,7 @@ func (c *Client) EditOrder(ctx context.Context, id int64, e OrderEdit) error {
 	if err := validateContacts(&e.Contacts, false); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{method: http.MethodPut, path: orderPath(id), body: e}, nil)
+	_, err := c.do(ctx, request{op: opEditOrder, method: http.MethodPut, path: orderPath(id), body: e}, nil)
 	return err
 }
 

@@ -11,7 +11,7 @@ import (
 // ErrMalformedResponse.
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
 	var out ProductList
-	data, err := c.do(ctx, request{method: http.MethodGet, path: []string{"product", "list"}}, &out)
+	data, err := c.do(ctx, request{op: opProducts, method: http.MethodGet, path: []string{"product", "list"}}, &out)
 	if err != nil {
 		return nil, err
 	}

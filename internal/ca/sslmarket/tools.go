@@ -11,7 +11,7 @@ func (c *Client) DecodeCSR(ctx context.Context, csrPEM []byte) (*DecodedCSR, err
 		return nil, err
 	}
 	var out DecodeCSRResponse
-	r := request{method: http.MethodPost, path: []string{"tool", "decoder", "csr"}, body: DecodeCSRRequest{CSR: string(csrPEM)}}
+	r := request{op: opDecodeCSR, method: http.MethodPost, path: []string{"tool", "decoder", "csr"}, body: DecodeCSRRequest{CSR: string(csrPEM)}}
 	if _, err := c.do(ctx, r, &out); err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (c *Client) DecodeCertificate(ctx context.Context, certPEM []byte) (*Decode
 		return nil, err
 	}
 	var out DecodeCertificateResponse
-	r := request{method: http.MethodPost, path: []string{"tool", "decoder", "certificate"}, body: DecodeCertificateRequest{Certificate: string(certPEM)}}
+	r := request{op: opDecodeCertificate, method: http.MethodPost, path: []string{"tool", "decoder", "certificate"}, body: DecodeCertificateRequest{Certificate: string(certPEM)}}
 	if _, err := c.do(ctx, r, &out); err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (c *Client) CheckOCSP(ctx context.Context, certPEM []byte) (*OCSPResponse, 
 		return nil, err
 	}
 	var out OCSPResponse
-	r := request{method: http.MethodPost, path: []string{"tool", "ocsp"}, body: OCSPRequest{Certificate: string(certPEM)}}
+	r := request{op: opCheckOCSP, method: http.MethodPost, path: []string{"tool", "ocsp"}, body: OCSPRequest{Certificate: string(certPEM)}}
 	if _, err := c.do(ctx, r, &out); err != nil {
 		return nil, err
 	}
