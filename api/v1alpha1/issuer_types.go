@@ -17,6 +17,8 @@ import (
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Balance",type="string",priority=1,JSONPath=".status.balance.amount"
+// +kubebuilder:printcolumn:name="Currency",type="string",priority=1,JSONPath=".status.balance.currency"
 // +kubebuilder:printcolumn:name="Detail",type="string",priority=1,JSONPath=".status.detail"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerIssuer struct {
@@ -42,6 +44,8 @@ type ResellerIssuer struct {
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
+// +kubebuilder:printcolumn:name="Balance",type="string",priority=1,JSONPath=".status.balance.amount"
+// +kubebuilder:printcolumn:name="Currency",type="string",priority=1,JSONPath=".status.balance.currency"
 // +kubebuilder:printcolumn:name="Detail",type="string",priority=1,JSONPath=".status.detail"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerClusterIssuer struct {
@@ -65,10 +69,29 @@ type IssuerStatus struct {
 	// +optional
 	Provider string `json:"provider,omitempty"`
 
-	// Detail is what the last check learned, e.g. the CyberSSL balance.
+	// Detail is what the last check learned, e.g. the CyberSSL product.
 	// +optional
 	Detail string `json:"detail,omitempty"`
+
+	// Balance is the reseller account's balance at the last check, for
+	// resellers that report one (cyberssl).
+	// +optional
+	Balance *Balance `json:"balance,omitempty"`
 }
+
+// Balance is an amount of money.
+type Balance struct {
+	// Amount is a decimal number, e.g. "123.45".
+	// +required
+	Amount string `json:"amount"`
+	// Currency is the ISO 4217 code, e.g. "USD".
+	// +required
+	Currency string `json:"currency"`
+}
+
+// ConditionLowBalance is True while the reseller balance is under
+// spec.limits.minBalance.
+const ConditionLowBalance = "LowBalance"
 
 // +kubebuilder:object:root=true
 
@@ -87,6 +110,12 @@ type ResellerClusterIssuerList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []ResellerClusterIssuer `json:"items"`
 }
+
+// Kinds of the two issuers.
+const (
+	KindResellerIssuer        = "ResellerIssuer"
+	KindResellerClusterIssuer = "ResellerClusterIssuer"
+)
 
 // Issuer type identifiers: the prefix of a Kubernetes CSR's signerName.
 const (

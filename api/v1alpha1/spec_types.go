@@ -1,8 +1,11 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // IssuerSpec selects exactly one reseller and says how names are validated.
 //
 // +kubebuilder:validation:XValidation:rule="(has(self.sslci)?1:0)+(has(self.sslmarket)?1:0)+(has(self.cyberssl)?1:0)==1",message="exactly one of sslci, sslmarket or cyberssl must be set"
+// +kubebuilder:validation:XValidation:rule="!has(self.limits) || !has(self.limits.minBalance) || has(self.cyberssl)",message="minBalance needs a reseller that reports a balance: only cyberssl does (SSLCI and SSLmarket have no balance endpoint)",fieldPath=".limits.minBalance",reason="FieldValueForbidden"
 type IssuerSpec struct {
 	// SSLCI orders from sslci.com: verify each name, then finalize.
 	// +optional
@@ -34,6 +37,22 @@ type IssuerSpec struct {
 	// the system roots are used.
 	// +optional
 	CABundle *CABundleSource `json:"caBundle,omitempty"`
+
+	// HealthCheck says how often the controller checks this issuer's
+	// credentials (and balance) at the reseller.
+	// +optional
+	HealthCheck *HealthCheck `json:"healthCheck,omitempty"`
+}
+
+// HealthCheck tunes the periodic check of an issuer.
+type HealthCheck struct {
+	// Interval between two checks of this issuer, e.g. "30m"; 5s to 24h.
+	// Default: the controller's --issuer-check-interval (10m).
+	// +required
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('5s') && duration(self) <= duration('24h')",message="must be between 5s and 24h"
+	Interval metav1.Duration `json:"interval"`
 }
 
 // CABundleSource names a PEM bundle in a Secret or a ConfigMap (in the
@@ -401,4 +420,12 @@ type Limits struct {
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=128
 	AllowedProducts []string `json:"allowedProducts,omitempty"`
+
+	// MinBalance is the account balance, in the account's currency, under
+	// which the issuer shows a LowBalance condition and a Warning Event, so
+	// the account is topped up before an order fails. Only for resellers
+	// that report a balance (cyberssl). A decimal such as "50" or "49.90".
+	// +optional
+	// +kubebuilder:validation:Pattern=`^[0-9]{1,9}(\.[0-9]{1,2})?$`
+	MinBalance string `json:"minBalance,omitempty"`
 }

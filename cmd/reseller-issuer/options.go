@@ -28,6 +28,8 @@ type options struct {
 	concurrency              int
 	maxRetryDuration         time.Duration
 	resellerTimeout          time.Duration
+	checkInterval            time.Duration
+	checkGrace               time.Duration
 	zap                      zap.Options
 }
 
@@ -49,12 +51,20 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.concurrency, "max-concurrent-requests", 8, "CertificateRequests and CSRs worked on at once.")
 	fs.DurationVar(&o.maxRetryDuration, "max-retry-duration", 24*time.Hour, "How long a request without any order may fail before it is marked Failed.")
 	fs.DurationVar(&o.resellerTimeout, "reseller-timeout", 30*time.Second, "Timeout of each call to a reseller API.")
+	fs.DurationVar(&o.checkInterval, "issuer-check-interval", 10*time.Minute, "How often every Issuer's credentials (and balance) are checked at its reseller; spec.healthCheck.interval overrides it per Issuer.")
+	fs.DurationVar(&o.checkGrace, "issuer-check-grace", 5*time.Minute, "How long a Ready Issuer whose reseller cannot be reached stays Ready before it turns Ready=False.")
 	o.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if o.concurrency < 1 {
 		return nil, fmt.Errorf("--max-concurrent-requests must be at least 1, got %d", o.concurrency)
+	}
+	if o.checkInterval < 5*time.Second {
+		return nil, fmt.Errorf("--issuer-check-interval must be at least 5s, got %s", o.checkInterval)
+	}
+	if o.checkGrace < 0 {
+		return nil, fmt.Errorf("--issuer-check-grace must not be negative, got %s", o.checkGrace)
 	}
 	if o.clusterResourceNamespace == "" {
 		return nil, fmt.Errorf("--cluster-resource-namespace must not be empty")

@@ -11,10 +11,12 @@ import (
 	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
 	"github.com/cert-manager/issuer-lib/controllers"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -27,6 +29,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
+	"github.com/reseller-issuer/reseller-issuer/internal/health"
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
 
@@ -111,14 +114,31 @@ func run(ctx context.Context, o *options) error {
 		HTTP:                     responder,
 		Publishers:               publishers,
 	}
+	scheduler := &health.Scheduler{Reader: mgr.GetClient(), Interval: o.checkInterval, Now: time.Now}
+	checker := &health.Checker{
+		Client:    mgr.GetClient(),
+		Probe:     s.Probe,
+		Scheduler: scheduler,
+		Grace:     o.checkGrace,
+		Events:    mgr.GetEventRecorder("reseller-issuer"),
+		Now:       time.Now,
+	}
 	if err := (&controllers.CombinedController{
 		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},
 		ClusterIssuerTypes: []issuerapi.Issuer{&v1alpha1.ResellerClusterIssuer{}},
 		FieldOwner:         "reseller-issuer.dev",
 		MaxRetryDuration:   o.maxRetryDuration,
-		Check:              s.Check,
+		Check:              checker.Check,
 		Sign:               s.Sign,
-		EventRecorder:      mgr.GetEventRecorder("reseller-issuer"),
+		EventRecorder:      health.QuietRecorder{EventRecorder: mgr.GetEventRecorder("reseller-issuer")},
+		// issuer-lib checks an Issuer only when its spec changes: the
+		// scheduler enqueues each one again on its interval.
+		PreSetupWithManager: func(_ context.Context, gvk schema.GroupVersionKind, _ ctrl.Manager, b *builder.Builder) error {
+			if gvk.Group == v1alpha1.GroupVersion.Group && (gvk.Kind == v1alpha1.KindResellerIssuer || gvk.Kind == v1alpha1.KindResellerClusterIssuer) {
+				b.WatchesRawSource(scheduler.Source(gvk.Kind))
+			}
+			return nil
+		},
 	}).SetupWithManager(ctx, mgr); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)
 	}

@@ -19,9 +19,9 @@ import (
 
 // Provider is what the signer needs from a reseller.
 type Provider interface {
-	// Check proves the credentials work; the string is a short status for
-	// the Issuer (e.g. the account balance), possibly empty.
-	Check(ctx context.Context) (string, error)
+	// Check proves the credentials work and reads what the Issuer's status
+	// shows (a short detail, the balance where the reseller reports one).
+	Check(ctx context.Context) (ca.Health, error)
 	// Issue advances an order by one step.
 	Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error)
 }
@@ -100,14 +100,14 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, p
 
 type sslciProvider struct{ sslci.Flow }
 
-func (p *sslciProvider) Check(ctx context.Context) (string, error) {
+func (p *sslciProvider) Check(ctx context.Context) (ca.Health, error) {
 	if _, err := p.Client.List(ctx); err != nil {
 		if sslci.IsUnauthorized(err) || sslci.IsForbidden(err) {
-			return "", ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
+			return ca.Health{}, ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
 		}
-		return "", fmt.Errorf("SSLCI GET /api: %w", err)
+		return ca.Health{}, fmt.Errorf("SSLCI GET /api: %w", err)
 	}
-	return "", nil
+	return ca.Health{}, nil
 }
 
 func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
@@ -185,8 +185,8 @@ func cybersslMethods(presenter ca.Presenter) func(string) (string, string) {
 
 type sslmarketProvider struct{ sslmarket.Flow }
 
-func (p *sslmarketProvider) Check(ctx context.Context) (string, error) {
-	return "", p.Flow.Check(ctx)
+func (p *sslmarketProvider) Check(ctx context.Context) (ca.Health, error) {
+	return ca.Health{}, p.Flow.Check(ctx)
 }
 
 func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client, presenter ca.Presenter) (Provider, error) {

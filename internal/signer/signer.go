@@ -5,7 +5,6 @@ package signer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -66,47 +65,6 @@ type Signer struct {
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
-}
-
-// Check is issuer-lib's health check of an Issuer. Refused credentials stay
-// retryable: fixing the Secret must heal the Issuer without touching its spec.
-func (s *Signer) Check(ctx context.Context, issuer issuerapi.Issuer) error {
-	detail := ""
-	p, err := s.provider(ctx, issuer, nil)
-	if err == nil {
-		detail, err = p.Check(ctx)
-	}
-	if serr := s.recordStatus(ctx, issuer, detail); serr != nil {
-		return errors.Join(err, serr)
-	}
-	return err
-}
-
-// recordStatus shows the chosen reseller and what the last check learned
-// (e.g. the account balance) in the Issuer's status, leaving the conditions
-// to issuer-lib.
-func (s *Signer) recordStatus(ctx context.Context, issuer issuerapi.Issuer, detail string) error {
-	var status *v1alpha1.IssuerStatus
-	var spec *v1alpha1.IssuerSpec
-	switch i := issuer.(type) {
-	case *v1alpha1.ResellerIssuer:
-		status, spec = &i.Status, &i.Spec
-	case *v1alpha1.ResellerClusterIssuer:
-		status, spec = &i.Status, &i.Spec
-	default:
-		return signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
-	}
-	if status.Provider == spec.Provider() && status.Detail == detail {
-		return nil
-	}
-	patch, err := json.Marshal(map[string]any{"status": map[string]string{"provider": spec.Provider(), "detail": detail}})
-	if err != nil {
-		return err
-	}
-	if err := s.Client.Status().Patch(ctx, issuer.(client.Object), client.RawPatch(types.MergePatchType, patch)); err != nil {
-		return fmt.Errorf("recording the provider in the status: %w", err)
-	}
-	return nil
 }
 
 // Sign is issuer-lib's signing call for CertificateRequests and CSRs.

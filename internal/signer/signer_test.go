@@ -63,11 +63,11 @@ type fakeProvider struct {
 	issueCalls []issueCall
 }
 
-func (p *fakeProvider) Check(context.Context) (string, error) {
+func (p *fakeProvider) Check(context.Context) (ca.Health, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.checkCalls++
-	return p.checkDetail, p.checkErr
+	return ca.Health{Detail: p.checkDetail}, p.checkErr
 }
 
 func (p *fakeProvider) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error) {
@@ -510,57 +510,36 @@ func TestSign(t *testing.T) {
 	}
 }
 
-func TestCheck(t *testing.T) {
+func TestProbe(t *testing.T) {
 	tests := []struct {
 		name string
 		// cluster selects a ResellerClusterIssuer.
 		cluster    bool
-		status     v1alpha1.IssuerStatus
 		noSecret   bool
 		detail     string
 		checkErr   error
 		buildErr   error
 		wantErr    string // "" or "pending", "permanent", "issuer", "other"
 		wantMsg    []string
-		wantIs     error
 		wantDetail string
 		wantCheck  int
 	}{
+		{name: "returns what the reseller check learned", detail: "product 1", wantDetail: "product 1", wantCheck: 1},
+		{name: "a cluster issuer too", cluster: true, detail: "product 2", wantDetail: "product 2", wantCheck: 1},
 		{
-			name:       "records the provider and the detail",
-			detail:     "balance: 120 EUR",
-			wantDetail: "balance: 120 EUR",
-			wantCheck:  1,
+			name:      "refused credentials name the Secret to fix and stay retryable",
+			checkErr:  ca.Credentials(errors.New("SSLCI refused the token")),
+			wantErr:   "other",
+			wantMsg:   []string{"refused the token", "put valid credentials in Secret " + testNS + "/" + secretName + ` key "token"`, "spec.sslci.tokenSecretRef"},
+			wantCheck: 1,
 		},
 		{
-			name:       "a cluster issuer records them too",
-			cluster:    true,
-			detail:     "balance: 5 EUR",
-			wantDetail: "balance: 5 EUR",
-			wantCheck:  1,
-		},
-		{
-			name:       "replaces a stale detail",
-			status:     v1alpha1.IssuerStatus{Provider: v1alpha1.ProviderSSLCI, Detail: "balance: 1 EUR"},
-			detail:     "balance: 2 EUR",
-			wantDetail: "balance: 2 EUR",
-			wantCheck:  1,
-		},
-		{
-			name:       "replaces a stale provider",
-			status:     v1alpha1.IssuerStatus{Provider: v1alpha1.ProviderCyberSSL, Detail: "x"},
-			wantDetail: "",
-			wantCheck:  1,
-		},
-		{
-			name:       "returns the provider's credentials error, still recording the provider",
-			status:     v1alpha1.IssuerStatus{Detail: "balance: 1 EUR"},
-			detail:     "ignored",
-			checkErr:   ca.Credentials(errors.New("SSLCI refused the token")),
-			wantErr:    "other",
-			wantMsg:    []string{"refused the token"},
-			wantDetail: "ignored",
-			wantCheck:  1,
+			name:      "refused credentials of a cluster issuer name the cluster resource namespace",
+			cluster:   true,
+			checkErr:  ca.Credentials(errors.New("SSLCI refused the token")),
+			wantErr:   "other",
+			wantMsg:   []string{"Secret " + clusterNS + "/" + secretName},
+			wantCheck: 1,
 		},
 		{
 			name:      "returns a plain check error as is",
@@ -570,8 +549,7 @@ func TestCheck(t *testing.T) {
 			wantCheck: 1,
 		},
 		{
-			name:     "a missing Secret is an issuer error and records the provider",
-			status:   v1alpha1.IssuerStatus{Detail: "balance: 1 EUR"},
+			name:     "a missing Secret is an issuer error",
 			noSecret: true,
 			wantErr:  "issuer",
 			wantMsg:  []string{"spec.sslci.tokenSecretRef", secretName},
@@ -585,17 +563,10 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var issuer client.Object
+			var issuer issuerapi.Issuer = namespacedIssuer()
 			secretNS := testNS
 			if tt.cluster {
-				ci := clusterIssuer()
-				ci.Status = tt.status
-				issuer = ci
-				secretNS = clusterNS
-			} else {
-				ri := namespacedIssuer()
-				ri.Status = tt.status
-				issuer = ri
+				issuer, secretNS = clusterIssuer(), clusterNS
 			}
 			objs := []client.Object{issuer}
 			if !tt.noSecret {
@@ -605,10 +576,7 @@ func TestCheck(t *testing.T) {
 			e.provider.checkDetail, e.provider.checkErr = tt.detail, tt.checkErr
 			e.builder.err = tt.buildErr
 
-			// Hand Check a fresh copy, as issuer-lib would.
-			given := issuer.DeepCopyObject().(client.Object)
-			require.NoError(t, e.client.Get(context.Background(), client.ObjectKeyFromObject(issuer), given))
-			err := e.signer.Check(context.Background(), given.(issuerapi.Issuer))
+			h, err := e.signer.Probe(context.Background(), issuer)
 
 			if tt.wantErr == "" {
 				require.NoError(t, err)
@@ -623,23 +591,12 @@ func TestCheck(t *testing.T) {
 					assert.ErrorContains(t, err, m)
 				}
 				if tt.checkErr != nil {
-					assert.ErrorIs(t, err, tt.checkErr, "Check returns the provider's error")
+					assert.ErrorIs(t, err, tt.checkErr, "Probe returns the provider's error")
 				}
 				assert.NotContains(t, err.Error(), secretValue)
 			}
 			assert.Equal(t, tt.wantCheck, e.provider.checkCalls)
-
-			got := issuer.DeepCopyObject().(client.Object)
-			require.NoError(t, e.client.Get(context.Background(), client.ObjectKeyFromObject(issuer), got))
-			var status v1alpha1.IssuerStatus
-			switch g := got.(type) {
-			case *v1alpha1.ResellerIssuer:
-				status = g.Status
-			case *v1alpha1.ResellerClusterIssuer:
-				status = g.Status
-			}
-			assert.Equal(t, v1alpha1.ProviderSSLCI, status.Provider, "status.provider")
-			assert.Equal(t, tt.wantDetail, status.Detail, "status.detail")
+			assert.Equal(t, tt.wantDetail, h.Detail)
 		})
 	}
 }

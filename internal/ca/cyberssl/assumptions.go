@@ -128,4 +128,11 @@
 //     for a reissue with a generated CSR, as documented.
 //  18. Domain names and CSRs are sent as given (ASCII/punycode); addon
 //     domains are joined with "," and must not contain commas or blanks.
+//  19. Balance. get_balance answers an amount without a currency; the
+//     CyberSSL site prices everything in US dollars, so BalanceCurrency is
+//     "USD". An order the balance does not cover is refused with HTTP 402
+//     or error_code "402" (IsInsufficientFunds) and is not placed.
 package cyberssl
+
+// BalanceCurrency is the currency of get_balance (assumption 19).
+const BalanceCurrency = "USD"

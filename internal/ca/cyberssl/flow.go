@@ -61,27 +61,30 @@ type Flow struct {
 }
 
 // Check tells whether the account and product are usable: it opens a
-// session, reads the balance and the product. It returns a short status for
-// the Issuer's condition, e.g. "balance 987.00; product 1 PositiveSSL (dv)".
-func (f *Flow) Check(ctx context.Context) (string, error) {
+// session, reads the balance and the product. It returns the balance and a
+// short status for the Issuer, e.g. "product 1 PositiveSSL (dv)".
+func (f *Flow) Check(ctx context.Context) (ca.Health, error) {
 	if err := f.checkConfig(); err != nil {
-		return "", ca.Permanent(err)
+		return ca.Health{}, ca.Permanent(err)
 	}
 	if err := f.Client.Authenticate(ctx); err != nil {
-		return "", checkErr(fmt.Errorf("authenticating: %w", err))
+		return ca.Health{}, checkErr(fmt.Errorf("authenticating: %w", err))
 	}
 	bal, err := f.Client.Balance(ctx)
 	if err != nil {
-		return "", checkErr(fmt.Errorf("reading the balance: %w", err))
+		return ca.Health{}, checkErr(fmt.Errorf("reading the balance: %w", err))
 	}
 	prod, err := f.product(ctx, false)
 	if err != nil {
-		return "", err
+		return ca.Health{}, err
 	}
 	if prod.OrganizationRequired && f.Org == nil {
-		return "", ca.Permanent(fmt.Errorf("CyberSSL product %d (%s) requires the organization details, none are configured", f.ProductID, prod.Name))
+		return ca.Health{}, ca.Permanent(fmt.Errorf("CyberSSL product %d (%s) requires the organization details, none are configured", f.ProductID, prod.Name))
 	}
-	return fmt.Sprintf("balance %s; product %d %s (%s)", bal.Balance, f.ProductID, prod.Name, prod.ValidationType), nil
+	return ca.Health{
+		Detail:  fmt.Sprintf("product %d %s (%s)", f.ProductID, prod.Name, prod.ValidationType),
+		Balance: &ca.Money{Amount: string(bal.Balance), Currency: BalanceCurrency},
+	}, nil
 }
 
 func checkErr(err error) error {

@@ -194,9 +194,10 @@ func requireIssued(t *testing.T, res *ca.Result, names ...string) {
 
 func TestFlowCheck(t *testing.T) {
 	f := newFixture(t)
-	msg, err := f.flow.Check(context.Background())
+	h, err := f.flow.Check(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, "balance 1000.00; product 1 PositiveSSL (dv)", msg)
+	assert.Equal(t, "product 1 PositiveSSL (dv)", h.Detail)
+	assert.Equal(t, &ca.Money{Amount: "1000.00", Currency: "USD"}, h.Balance)
 
 	f.flow.ProductID = 99
 	_, err = f.flow.Check(context.Background())
