@@ -12,6 +12,8 @@
 //	GET /sandbox/mail                the domain validation e-mails sent,
 //	                                 JSON (mail.go)
 //	POST /sandbox/mail/{id}/approve  "clicks the link" of one (mail.go)
+//	POST /sandbox/tokens             revoke or restore an API token (access.go)
+//	POST /sandbox/balance            set a CyberSSL account's balance (access.go)
 //	GET /healthz                     "ok"
 package sandbox
 
@@ -70,6 +72,9 @@ type Sandbox struct {
 	cyberssl  *cyberssl.Server
 	mailbox   *mailbox.Mailbox
 	faults    faultInjector
+	// accounts maps every API token to its account name.
+	accounts    map[string]string
+	revocations revocations
 }
 
 // Stats is the body of GET /sandbox/stats: per API, per account name.
@@ -97,41 +102,47 @@ func New(cfg Config) (*Sandbox, error) {
 		return nil, fmt.Errorf("creating certificate authority: %w", err)
 	}
 	mails := mailbox.New(cfg.Now)
-	return &Sandbox{
-		ca:      ca,
-		mailbox: mails,
-		sslci: sslci.New(sslci.Config{
-			Accounts:      cfg.Accounts,
-			Authority:     ca,
-			HTTP01Address: cfg.HTTP01Address,
-			DNSServer:     cfg.DNSServer,
-			Now:           cfg.Now,
-			Validity:      cfg.Validity,
-			Logger:        cfg.Logger,
-		}),
-		sslmarket: sslmarket.New(sslmarket.Config{
-			Accounts:      cfg.Accounts,
-			Authority:     ca,
-			HTTP01Address: cfg.HTTP01Address,
-			DNSServer:     cfg.DNSServer,
-			IssueDelay:    cfg.IssueDelay,
-			Now:           cfg.Now,
-			Validity:      cfg.Validity,
-			Logger:        cfg.Logger,
-			Mailbox:       mails,
-		}),
-		cyberssl: cyberssl.New(cyberssl.Config{
-			Accounts:      cfg.Accounts,
-			Authority:     ca,
-			HTTP01Address: cfg.HTTP01Address,
-			DNSServer:     cfg.DNSServer,
-			IssueDelay:    cfg.IssueDelay,
-			Now:           cfg.Now,
-			Validity:      cfg.Validity,
-			Logger:        cfg.Logger,
-			Mailbox:       mails,
-		}),
-	}, nil
+	s := &Sandbox{
+		ca:       ca,
+		mailbox:  mails,
+		accounts: cfg.Accounts,
+	}
+	revoked := s.revocations.revoked
+	s.sslci = sslci.New(sslci.Config{
+		Accounts:      cfg.Accounts,
+		Authority:     ca,
+		HTTP01Address: cfg.HTTP01Address,
+		DNSServer:     cfg.DNSServer,
+		Now:           cfg.Now,
+		Validity:      cfg.Validity,
+		Logger:        cfg.Logger,
+		Revoked:       revoked,
+	})
+	s.sslmarket = sslmarket.New(sslmarket.Config{
+		Accounts:      cfg.Accounts,
+		Authority:     ca,
+		HTTP01Address: cfg.HTTP01Address,
+		DNSServer:     cfg.DNSServer,
+		IssueDelay:    cfg.IssueDelay,
+		Now:           cfg.Now,
+		Validity:      cfg.Validity,
+		Logger:        cfg.Logger,
+		Mailbox:       mails,
+		Revoked:       revoked,
+	})
+	s.cyberssl = cyberssl.New(cyberssl.Config{
+		Accounts:      cfg.Accounts,
+		Authority:     ca,
+		HTTP01Address: cfg.HTTP01Address,
+		DNSServer:     cfg.DNSServer,
+		IssueDelay:    cfg.IssueDelay,
+		Now:           cfg.Now,
+		Validity:      cfg.Validity,
+		Logger:        cfg.Logger,
+		Mailbox:       mails,
+		Revoked:       revoked,
+	})
+	return s, nil
 }
 
 // Authority returns the certificate authority that signs for every API.
@@ -157,6 +168,8 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc(FaultsPath, s.serveFaults)
 	mux.HandleFunc("GET "+MailPath, s.serveMails)
 	mux.HandleFunc("POST "+MailPath+"/{id}/approve", s.serveApproveMail)
+	mux.HandleFunc("POST "+TokensPath, s.serveTokens)
+	mux.HandleFunc("POST "+BalancePath, s.serveBalance)
 	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(s.ca.RootPEM())

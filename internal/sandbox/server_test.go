@@ -74,8 +74,8 @@ func TestHandler(t *testing.T) {
 			"a":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0},
 			"b":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0}},
 		"cyberssl":{
-			"a":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0},
-			"b":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0}}}`, body)
+			"a":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0,"balanceReads":0,"fundsRefusals":0},
+			"b":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0,"balanceReads":0,"fundsRefusals":0}}}`, body)
 		var st Stats
 		require.NoError(t, json.Unmarshal([]byte(body), &st))
 		assert.Equal(t, sb.Stats(), st)

@@ -131,6 +131,9 @@ type Config struct {
 	// Logger receives state changes (account names, order ids, names;
 	// never an API key or token). Nil discards them.
 	Logger *slog.Logger
+	// Revoked, when set, tells a token (API key) revoked at the reseller:
+	// it is then refused like an unknown one.
+	Revoked func(token string) bool
 	// Mailbox receives the validation emails of email-validated names.
 	// Nil: the Server keeps its own.
 	Mailbox *mailbox.Mailbox
@@ -149,11 +152,17 @@ type AccountStats struct {
 	Pending int `json:"pending"`
 	// MailsSent is the number of validation emails sent (one per name).
 	MailsSent int `json:"mailsSent"`
+	// BalanceReads is the number of successful get_balance calls (the
+	// issuer's health checks read it).
+	BalanceReads int `json:"balanceReads"`
+	// FundsRefusals is the number of orders refused for lack of funds.
+	FundsRefusals int `json:"fundsRefusals"`
 }
 
 // Server is the simulated CyberSSL API, an http.Handler.
 type Server struct {
 	keys          []keyAccount
+	revoked       func(key string) bool
 	ca            *authority.Authority
 	http01Address string
 	dnsServer     string
@@ -183,6 +192,7 @@ type account struct {
 
 type session struct {
 	account string
+	key     string // the API key that opened it: revoking the key ends it
 	expires time.Time
 }
 
@@ -238,6 +248,7 @@ func New(cfg Config) *Server {
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
+		revoked:       cfg.Revoked,
 		mailbox:       cfg.Mailbox,
 		client: &http.Client{
 			Timeout: fetchTimeout,
@@ -339,6 +350,18 @@ func (s *Server) Stats() map[string]AccountStats {
 		out[name] = st
 	}
 	return out
+}
+
+// SetBalance sets an account's balance in cents (a top-up, or an account
+// run low); false for an unknown account.
+func (s *Server) SetBalance(accountName string, cents int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[accountName]
+	if ok {
+		a.balance = cents
+	}
+	return ok
 }
 
 // Balance returns an account's balance in cents.
@@ -480,6 +503,10 @@ func (s *Server) authenticate(token string) (string, *apiError) {
 		delete(s.sessions, token)
 		return "", errorf(codeAuth, "session expired, authenticate again")
 	}
+	if s.revoked != nil && s.revoked(sess.key) {
+		delete(s.sessions, token)
+		return "", errorf(codeAuth, "api key revoked")
+	}
 	return sess.account, nil
 }
 
@@ -498,6 +525,9 @@ func (s *Server) auth(_ *http.Request, p url.Values) (any, *apiError) {
 	if name == "" {
 		return nil, errorf(codeAuth, "invalid api key")
 	}
+	if s.revoked != nil && s.revoked(key) {
+		return nil, errorf(codeAuth, "api key revoked")
+	}
 	token := randomHex(32)
 	now := s.now()
 	s.mu.Lock()
@@ -506,7 +536,7 @@ func (s *Server) auth(_ *http.Request, p url.Values) (any, *apiError) {
 			delete(s.sessions, t)
 		}
 	}
-	s.sessions[token] = session{account: name, expires: now.Add(SessionLifetime)}
+	s.sessions[token] = session{account: name, key: key, expires: now.Add(SessionLifetime)}
 	s.mu.Unlock()
 	s.log.Info("cyberssl session opened", "account", name)
 	return api.AuthResponse{Success: true, Token: api.Text(token)}, nil
@@ -561,7 +591,9 @@ func (s *Server) productPrice(_ *http.Request, p url.Values) (any, *apiError) {
 func (s *Server) balance(r *http.Request, _ url.Values) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return api.BalanceResponse{Success: true, Balance: money(s.accounts[accountOf(r)].balance)}, nil
+	a := s.accounts[accountOf(r)]
+	a.stats.BalanceReads++
+	return api.BalanceResponse{Success: true, Balance: money(a.balance)}, nil
 }
 
 // addOrder answers POST add_ssl_order.
@@ -610,6 +642,7 @@ func (s *Server) addOrder(r *http.Request, p url.Values) (any, *apiError) {
 	acct := s.accounts[name]
 	if acct.balance < cost {
 		bal := acct.balance
+		acct.stats.FundsRefusals++
 		s.mu.Unlock()
 		return nil, errorf(codeFunds, "insufficient balance: the order costs %s, the balance is %s", money(cost), money(bal))
 	}

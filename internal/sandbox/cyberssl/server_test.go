@@ -388,7 +388,7 @@ func TestWholeFlow(t *testing.T) {
 	bal, err = c.Balance(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, api.Amount("993.00"), bal.Balance)
-	assert.Equal(t, AccountStats{Orders: 1, Pending: 1}, f.srv.Stats()["alice"])
+	assert.Equal(t, AccountStats{Orders: 1, Pending: 1, BalanceReads: 2}, f.srv.Stats()["alice"])
 
 	// Nothing published: still waiting; the sandbox asked with the right Host.
 	st, err := c.OrderStatus(ctx, o.OrderID)
@@ -427,7 +427,7 @@ func TestWholeFlow(t *testing.T) {
 	assert.Equal(t, csr.pem, st.CSR)
 	assert.Equal(t, admin, st.Contacts.Admin())
 	assert.Equal(t, admin, st.Contacts.Tech(), "tech defaults to admin")
-	assert.Equal(t, AccountStats{Orders: 1, Activated: 1}, f.srv.Stats()["alice"])
+	assert.Equal(t, AccountStats{Orders: 1, Activated: 1, BalanceReads: 2}, f.srv.Stats()["alice"])
 
 	// Polling again returns the same certificate.
 	again, err := c.OrderStatus(ctx, o.OrderID)
@@ -459,7 +459,7 @@ func TestWholeFlow(t *testing.T) {
 	st, err = c.OrderStatus(ctx, o.OrderID)
 	require.NoError(t, err)
 	assert.Equal(t, api.StatusAwaitingValidation, st.Status, "old files do not validate a reissue")
-	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1, Pending: 1}, f.srv.Stats()["alice"])
+	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1, Pending: 1, BalanceReads: 2}, f.srv.Stats()["alice"])
 	f.files.publish(t, re.DVOptions)
 	_, err = c.OrderStatus(ctx, o.OrderID)
 	require.NoError(t, err)
@@ -473,7 +473,7 @@ func TestWholeFlow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, api.Amount("993.00"), bal.Balance, "reissue is free")
 	assert.Equal(t, map[string]AccountStats{
-		"alice": {Orders: 1, Reissues: 1, Activated: 1},
+		"alice": {Orders: 1, Reissues: 1, Activated: 1, BalanceReads: 3},
 		"bob":   {},
 	}, f.srv.Stats())
 
@@ -493,7 +493,7 @@ func TestWholeFlow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, api.StatusExpired, st.Status)
 	assert.Equal(t, api.ClassFinal, st.Class())
-	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1}, f.srv.Stats()["alice"])
+	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1, BalanceReads: 3}, f.srv.Stats()["alice"])
 
 	// Logs never carry keys or tokens.
 	logs := f.logs.String()
@@ -928,9 +928,9 @@ func TestConcurrentPolling(t *testing.T) {
 }
 
 func TestStatsJSON(t *testing.T) {
-	b, err := json.Marshal(AccountStats{Orders: 1, Reissues: 2, Activated: 3, Pending: 4, MailsSent: 5})
+	b, err := json.Marshal(AccountStats{Orders: 1, Reissues: 2, Activated: 3, Pending: 4, MailsSent: 5, BalanceReads: 6, FundsRefusals: 7})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"orders":1,"reissues":2,"activated":3,"pending":4,"mailsSent":5}`, string(b))
+	assert.JSONEq(t, `{"orders":1,"reissues":2,"activated":3,"pending":4,"mailsSent":5,"balanceReads":6,"fundsRefusals":7}`, string(b))
 }
 
 func TestMoney(t *testing.T) {

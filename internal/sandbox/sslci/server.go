@@ -78,6 +78,9 @@ type Config struct {
 	// Logger receives state changes (account names, ids, domains; never a
 	// token). Nil discards them.
 	Logger *slog.Logger
+	// Revoked, when set, tells a token revoked at the reseller: it is then
+	// refused like an unknown one (HTTP 401).
+	Revoked func(token string) bool
 }
 
 // AccountStats counts one account's activity, for tests that count money.
@@ -99,6 +102,7 @@ type AccountStats struct {
 // it at e.g. "/sslci/api", directly or through http.StripPrefix).
 type Server struct {
 	tokens        []tokenAccount
+	revoked       func(token string) bool
 	ca            *authority.Authority
 	http01Address string
 	dnsServer     string
@@ -152,6 +156,7 @@ func New(cfg Config) *Server {
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
+		revoked:       cfg.Revoked,
 		client: &http.Client{
 			Timeout: fetchTimeout,
 			// A redirect is reported as a failure rather than followed: it
@@ -662,6 +667,9 @@ func (s *Server) authenticate(bodyToken string, r *http.Request) (string, *apiEr
 	}
 	if name == "" {
 		return "", errorf(http.StatusUnauthorized, "invalid token")
+	}
+	if s.revoked != nil && s.revoked(token) {
+		return "", errorf(http.StatusUnauthorized, "token revoked")
 	}
 	return name, nil
 }

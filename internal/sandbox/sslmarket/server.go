@@ -131,6 +131,9 @@ type Config struct {
 	// Logger receives state changes (account names, order ids, names; never
 	// a token). Nil discards them.
 	Logger *slog.Logger
+	// Revoked, when set, tells a token (API key) revoked at the reseller:
+	// it is then refused like an unknown one.
+	Revoked func(token string) bool
 	// Mailbox receives the validation e-mails of Email orders. Nil: the
 	// Server keeps its own.
 	Mailbox *mailbox.Mailbox
@@ -156,6 +159,7 @@ type AccountStats struct {
 // Server is the simulated SSLmarket API, an http.Handler for the API root.
 type Server struct {
 	tokens        []tokenAccount
+	revoked       func(token string) bool
 	ca            *authority.Authority
 	http01Address string
 	dnsServer     string
@@ -187,6 +191,7 @@ func New(cfg Config) *Server {
 		now:           cfg.Now,
 		validity:      cfg.Validity,
 		log:           cfg.Logger,
+		revoked:       cfg.Revoked,
 		mailbox:       cfg.Mailbox,
 		client: &http.Client{
 			Timeout: fetchTimeout,
@@ -396,6 +401,9 @@ func (s *Server) authenticate(r *http.Request) (string, *apiError) {
 	}
 	if name == "" {
 		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "invalid %s", api.TokenHeader)
+	}
+	if s.revoked != nil && s.revoked(token) {
+		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "%s revoked", api.TokenHeader)
 	}
 	return name, nil
 }
