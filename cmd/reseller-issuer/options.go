@@ -49,7 +49,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.DurationVar(&o.retryPeriod, "leader-election-retry-period", 2*time.Second, "How often leader election is retried.")
 	fs.StringVar(&o.clusterResourceNamespace, "cluster-resource-namespace", "reseller-issuer", "Namespace holding the Secrets of ResellerClusterIssuers.")
 	fs.IntVar(&o.concurrency, "max-concurrent-requests", 8, "CertificateRequests and CSRs worked on at once.")
-	fs.DurationVar(&o.maxRetryDuration, "max-retry-duration", 24*time.Hour, "How long a request without any order may fail before it is marked Failed.")
+	fs.DurationVar(&o.maxRetryDuration, "max-retry-duration", 24*time.Hour, "A request that made no progress for this long, and has nothing paid, fails with the reason (cert-manager then retries with a new request); 0 never gives up. A request with a paid order never fails by this limit.")
 	fs.DurationVar(&o.resellerTimeout, "reseller-timeout", 30*time.Second, "Timeout of each call to a reseller API.")
 	fs.DurationVar(&o.checkInterval, "issuer-check-interval", 10*time.Minute, "How often every Issuer's credentials (and balance) are checked at its reseller; spec.healthCheck.interval overrides it per Issuer.")
 	fs.DurationVar(&o.checkGrace, "issuer-check-grace", 5*time.Minute, "How long a Ready Issuer whose reseller cannot be reached stays Ready before it turns Ready=False.")

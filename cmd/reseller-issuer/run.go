@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 	"github.com/reseller-issuer/reseller-issuer/internal/health"
+	"github.com/reseller-issuer/reseller-issuer/internal/metrics"
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
 
@@ -79,7 +81,7 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 
-	metrics, err := ca.NewMetrics(ctrlmetrics.Registry)
+	calls, err := ca.NewMetrics(ctrlmetrics.Registry)
 	if err != nil {
 		return err
 	}
@@ -103,7 +105,11 @@ func run(ctx context.Context, o *options) error {
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the challenge controller: %w", err)
 	}
-	resellers := &signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout, Metrics: metrics, Log: logger.WithName("reseller")}
+	waits := &metrics.Waits{}
+	if err := ctrlmetrics.Registry.Register(&metrics.Cluster{Reader: mgr.GetClient(), Leader: elected(mgr), Now: time.Now, Waits: waits}); err != nil {
+		return err
+	}
+	resellers := &signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout, Metrics: calls, Log: logger.WithName("reseller")}
 	s := &signer.Signer{
 		Client:                   mgr.GetClient(),
 		APIReader:                mgr.GetAPIReader(),
@@ -113,6 +119,8 @@ func run(ctx context.Context, o *options) error {
 		Events:                   mgr.GetEventRecorder("reseller-issuer"),
 		HTTP:                     responder,
 		Publishers:               publishers,
+		MaxRetryDuration:         o.maxRetryDuration,
+		Waits:                    waits,
 	}
 	scheduler := &health.Scheduler{Reader: mgr.GetClient(), Interval: o.checkInterval, Now: time.Now}
 	checker := &health.Checker{
@@ -127,10 +135,12 @@ func run(ctx context.Context, o *options) error {
 		IssuerTypes:        []issuerapi.Issuer{&v1alpha1.ResellerIssuer{}},
 		ClusterIssuerTypes: []issuerapi.Issuer{&v1alpha1.ResellerClusterIssuer{}},
 		FieldOwner:         "reseller-issuer.dev",
-		MaxRetryDuration:   o.maxRetryDuration,
-		Check:              checker.Check,
-		Sign:               s.Sign,
-		EventRecorder:      health.QuietRecorder{EventRecorder: mgr.GetEventRecorder("reseller-issuer")},
+		// Sign gives up by --max-retry-duration itself (it never returns
+		// the plain errors issuer-lib's limit applies to).
+		MaxRetryDuration: math.MaxInt64,
+		Check:            checker.Check,
+		Sign:             s.Sign,
+		EventRecorder:    health.QuietRecorder{EventRecorder: mgr.GetEventRecorder("reseller-issuer")},
 		// issuer-lib checks an Issuer only when its spec changes: the
 		// scheduler enqueues each one again on its interval.
 		PreSetupWithManager: func(_ context.Context, gvk schema.GroupVersionKind, _ ctrl.Manager, b *builder.Builder) error {
@@ -150,6 +160,19 @@ func run(ctx context.Context, o *options) error {
 	}
 	logger.Info("starting", "clusterResourceNamespace", o.clusterResourceNamespace, "maxConcurrentRequests", o.concurrency, "leaderElection", o.leaderElect, "http01Address", o.http01Addr)
 	return mgr.Start(ctx)
+}
+
+// elected reports whether this replica leads (always, without leader
+// election).
+func elected(mgr ctrl.Manager) func() bool {
+	return func() bool {
+		select {
+		case <-mgr.Elected():
+			return true
+		default:
+			return false
+		}
+	}
 }
 
 func restConfig(kubeconfig string) (*rest.Config, error) {

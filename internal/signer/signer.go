@@ -27,6 +27,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv"
+	"github.com/reseller-issuer/reseller-issuer/internal/metrics"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
@@ -62,13 +63,20 @@ type Signer struct {
 	HTTP ca.Presenter
 	// Publishers builds the DNS and http01 routing publishers of solvers.
 	Publishers *challenge.Publishers
+	// MaxRetryDuration fails a request that made no progress for that long
+	// and has nothing paid; 0 never does.
+	MaxRetryDuration time.Duration
+	// Waits records why requests wait, for the metrics (nil: not recorded).
+	Waits *metrics.Waits
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
 }
 
 // Sign is issuer-lib's signing call for CertificateRequests and CSRs.
-func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, issuer issuerapi.Issuer) (signer.PEMBundle, error) {
+func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, issuer issuerapi.Issuer) (_ signer.PEMBundle, serr error) {
+	a := &attempt{uid: cr.GetUID()}
+	defer func() { serr = s.finish(a, serr) }()
 	details, err := cr.GetCertificateDetails()
 	if err != nil {
 		return signer.PEMBundle{}, signer.PermanentError{Err: err}
@@ -83,10 +91,12 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		// order may already be live at the reseller.
 		return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 	}
+	a.created = live.GetCreationTimestamp().Time
 	st, err := order.Load(live)
 	if err != nil {
 		return signer.PEMBundle{}, signer.PermanentError{Err: err}
 	}
+	a.stored = st != nil
 	spec, ok := v1alpha1.SpecOf(issuer)
 	if !ok {
 		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
@@ -94,6 +104,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if st == nil {
 		st = ca.NewState(spec.Provider(), s.Now())
 	}
+	a.st = st // the flow updates it: finish sees what it paid
 	if st.Provider != spec.Provider() {
 		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("the order was started with provider %s but the issuer now uses %s: not ordering twice", st.Provider, spec.Provider())}
 	}
@@ -114,6 +125,9 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	journal := &order.Journal{Client: s.Client, Object: live}
 	if st.Admitted.IsZero() && !st.Started() && spec.Limits != nil {
 		if err := s.admitAndRecord(ctx, issuer, spec, req, st, journal); err != nil {
+			if _, pending := ca.IsPending(err); pending {
+				a.wait = metrics.WaitLimit
+			}
 			return signer.PEMBundle{}, toSignerError(err, 30*time.Second)
 		}
 	}
