@@ -56,6 +56,10 @@ var accounts = map[string]string{
 	"dcv-cyberssl-manual":   "canary-7f3a-dcv-cyberssl-manual",
 	"dcv-sslmarket-gateway": "canary-7f3a-dcv-sslmarket-gateway",
 	"dcv-cyberssl-ingress":  "canary-7f3a-dcv-cyberssl-ingress",
+	"health-cyberssl":       "canary-7f3a-health-cyberssl",
+	"metrics-sslci":         "canary-7f3a-metrics-sslci",
+	"metrics-sslmarket":     "canary-7f3a-metrics-sslmarket",
+	"metrics-cyberssl":      "canary-7f3a-metrics-cyberssl",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -51,7 +51,7 @@ func TestSSLCICertificate(t *testing.T) {
 
 	metrics, err := s.Metrics(ctx)
 	require.NoError(t, err)
-	assert.Regexp(t, `reseller_issuer_api_requests_total\{code="200",method="POST",provider="sslci"\} [1-9]`, metrics, "reseller calls are counted")
+	assert.Regexp(t, `reseller_issuer_reseller_requests_total\{operation="finalize",outcome="success",provider="sslci"\} [1-9]`, metrics, "reseller calls are counted")
 }
 
 // (b) A ResellerClusterIssuer and an annotated Ingress get their TLS Secret.

@@ -1,7 +1,6 @@
 package framework
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -256,25 +255,8 @@ func (s *Stack) SandboxStats(ctx context.Context) (sandbox.Stats, error) {
 
 // AddFaults asks the sandbox to inject faults (POST /sandbox/faults).
 func (s *Stack) AddFaults(ctx context.Context, faults ...sandbox.Fault) error {
-	body, err := json.Marshal(faults)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.SandboxURL+sandbox.FaultsPath, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return fmt.Errorf("POST %s: %s: %s", sandbox.FaultsPath, resp.Status, msg)
-	}
-	return nil
+	_, err := s.post(ctx, sandbox.FaultsPath, faults)
+	return err
 }
 
 // Faults returns the sandbox's pending and fired faults.
@@ -309,7 +291,7 @@ func (s *Stack) Metrics(ctx context.Context) (string, error) {
 		var body []byte
 		err := Eventually(ctx, 30*time.Second, 250*time.Millisecond, func() (bool, error) {
 			var err error
-			body, err = fetch(ctx, u)
+			body, err = Fetch(ctx, u)
 			return err == nil, nil
 		}, nil)
 		if err != nil {
@@ -321,10 +303,11 @@ func (s *Stack) Metrics(ctx context.Context) (string, error) {
 }
 
 func (s *Stack) get(ctx context.Context, path string) ([]byte, error) {
-	return fetch(ctx, s.SandboxURL+path)
+	return Fetch(ctx, s.SandboxURL+path)
 }
 
-func fetch(ctx context.Context, url string) ([]byte, error) {
+// Fetch GETs url and returns the body of a 200.
+func Fetch(ctx context.Context, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
