@@ -3,9 +3,6 @@ package framework
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
@@ -41,22 +38,9 @@ func (s *Stack) Mails(ctx context.Context, filter mailbox.Filter) ([]mailbox.Mai
 // is an error.
 func (s *Stack) ApproveMail(ctx context.Context, id string) (mailbox.Mail, error) {
 	var m mailbox.Mail
-	u := s.SandboxURL + sandbox.MailPath + "/" + url.PathEscape(id) + "/approve"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
+	body, err := s.post(ctx, sandbox.MailPath+"/"+url.PathEscape(id)+"/approve", nil)
 	if err != nil {
 		return m, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return m, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return m, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return m, fmt.Errorf("POST %s: %s: %s", u, resp.Status, body)
 	}
 	return m, json.Unmarshal(body, &m)
 }
