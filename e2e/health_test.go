@@ -58,7 +58,7 @@ func TestIssuerHealth(t *testing.T) {
 
 	t.Run("a balance under minBalance raises LowBalance and an Event", func(t *testing.T) {
 		require.NoError(t, s.SetBalance(ctx, account, "20.00"))
-		cond := waitIssuerStatus(t, s, issuer, 3*checkInterval, func(st v1alpha1.IssuerStatus) *metav1.Condition {
+		cond := waitIssuerStatus(t, s, issuer, func(st v1alpha1.IssuerStatus) *metav1.Condition {
 			if c := apimeta.FindStatusCondition(st.Conditions, v1alpha1.ConditionLowBalance); c != nil && c.Status == metav1.ConditionTrue {
 				return c
 			}
@@ -68,7 +68,7 @@ func TestIssuerHealth(t *testing.T) {
 		assert.Equal(t, "20.00", issuer.Status.Balance.Amount)
 		waitEventAbout(t, s, ns, issuer.Name, "LowBalance", "Warning")
 		require.NoError(t, s.SetBalance(ctx, account, "1000.00"))
-		waitIssuerStatus(t, s, issuer, 3*checkInterval, func(st v1alpha1.IssuerStatus) *metav1.Condition {
+		waitIssuerStatus(t, s, issuer, func(st v1alpha1.IssuerStatus) *metav1.Condition {
 			if c := apimeta.FindStatusCondition(st.Conditions, v1alpha1.ConditionLowBalance); c != nil && c.Status == metav1.ConditionFalse {
 				return c
 			}
@@ -78,13 +78,13 @@ func TestIssuerHealth(t *testing.T) {
 
 	t.Run("a revoked token turns it not Ready, restored Ready again", func(t *testing.T) {
 		require.NoError(t, s.RevokeToken(ctx, accounts[account], true))
-		cond := waitIssuerStatus(t, s, issuer, 3*checkInterval, readyIs(metav1.ConditionFalse))
+		cond := waitIssuerStatus(t, s, issuer, readyIs(metav1.ConditionFalse))
 		assert.Contains(t, cond.Message, "put valid credentials in Secret "+ns+"/api key \"token\"")
 		assert.Contains(t, cond.Message, "turns Ready by itself")
 		assert.NotContains(t, cond.Message, accounts[account])
 
 		require.NoError(t, s.RevokeToken(ctx, accounts[account], false))
-		waitIssuerStatus(t, s, issuer, 3*checkInterval, readyIs(metav1.ConditionTrue))
+		waitIssuerStatus(t, s, issuer, readyIs(metav1.ConditionTrue))
 		assert.Equal(t, generation, issuer.Generation, "no spec change was needed")
 	})
 }
@@ -105,9 +105,9 @@ func readyIs(status metav1.ConditionStatus) func(v1alpha1.IssuerStatus) *metav1.
 	}
 }
 
-// waitIssuerStatus waits up to within for match to find a condition in the
-// ResellerIssuer's status, and returns it.
-func waitIssuerStatus(t *testing.T, s *framework.Stack, issuer *v1alpha1.ResellerIssuer, within time.Duration, match func(v1alpha1.IssuerStatus) *metav1.Condition) metav1.Condition {
+// waitIssuerStatus waits up to three check intervals for match to find a
+// condition in the ResellerIssuer's status, and returns it.
+func waitIssuerStatus(t *testing.T, s *framework.Stack, issuer *v1alpha1.ResellerIssuer, match func(v1alpha1.IssuerStatus) *metav1.Condition) metav1.Condition {
 	t.Helper()
 	var found *metav1.Condition
 	require.Eventually(t, func() bool {
@@ -116,7 +116,7 @@ func waitIssuerStatus(t *testing.T, s *framework.Stack, issuer *v1alpha1.Reselle
 		}
 		found = match(issuer.Status)
 		return found != nil
-	}, within, 250*time.Millisecond, "Issuer %s/%s: conditions %+v", issuer.Namespace, issuer.Name, issuer.Status.Conditions)
+	}, 3*checkInterval, 250*time.Millisecond, "Issuer %s/%s: conditions %+v", issuer.Namespace, issuer.Name, issuer.Status.Conditions)
 	return *found
 }
 

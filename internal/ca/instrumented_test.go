@@ -94,7 +94,10 @@ func TestInstrumentedClientNetworkError(t *testing.T) {
 	ctx, end := StartCall(context.Background(), OpPoll)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	require.NoError(t, err)
-	_, err = c.Do(req)
+	resp, err := c.Do(req)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
 	require.Error(t, err)
 	end(err)
 	assert.InDelta(t, 1, testutil.ToFloat64(m.requests.WithLabelValues("cyberssl", "poll", OutcomeNetwork)), 0)

@@ -51,14 +51,15 @@ func newCheckEnv(t *testing.T, issuer client.Object) *checkEnv {
 
 // check runs Check on a fresh read, as issuer-lib does, and returns the
 // Issuer as stored afterwards.
-func (e *checkEnv) check(t *testing.T, name string) (error, *v1alpha1.ResellerClusterIssuer) {
+func (e *checkEnv) check(t *testing.T) (*v1alpha1.ResellerClusterIssuer, error) {
 	t.Helper()
+	key := client.ObjectKey{Name: "cyberssl"}
 	got := &v1alpha1.ResellerClusterIssuer{}
-	require.NoError(t, e.client.Get(context.Background(), client.ObjectKey{Name: name}, got))
+	require.NoError(t, e.client.Get(context.Background(), key, got))
 	err := e.checker.Check(context.Background(), got)
 	after := &v1alpha1.ResellerClusterIssuer{}
-	require.NoError(t, e.client.Get(context.Background(), client.ObjectKey{Name: name}, after))
-	return err, after
+	require.NoError(t, e.client.Get(context.Background(), key, after))
+	return after, err
 }
 
 func (e *checkEnv) drainEvents() []string {
@@ -94,7 +95,7 @@ func TestCheckRecordsBalanceAndLowBalance(t *testing.T) {
 	e := newCheckEnv(t, cybersslIssuer("50"))
 
 	e.health = ca.Health{Detail: "product 1", Balance: usd("120.00")}
-	err, got := e.check(t, "cyberssl")
+	got, err := e.check(t)
 	require.NoError(t, err)
 	assert.Equal(t, v1alpha1.ProviderCyberSSL, got.Status.Provider)
 	assert.Equal(t, "product 1", got.Status.Detail)
@@ -105,7 +106,7 @@ func TestCheckRecordsBalanceAndLowBalance(t *testing.T) {
 	assert.Empty(t, e.drainEvents(), "no Event while the balance covers the minimum")
 
 	e.health.Balance = usd("49.99")
-	err, got = e.check(t, "cyberssl")
+	got, err = e.check(t)
 	require.NoError(t, err, "a low balance does not make the issuer unready")
 	low = apimeta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionLowBalance)
 	require.NotNil(t, low)
@@ -117,13 +118,13 @@ func TestCheckRecordsBalanceAndLowBalance(t *testing.T) {
 
 	rv := got.ResourceVersion
 	e.now = e.now.Add(10 * time.Minute)
-	err, got = e.check(t, "cyberssl")
+	got, err = e.check(t)
 	require.NoError(t, err)
 	assert.Equal(t, rv, got.ResourceVersion, "nothing changed: the Issuer is not written")
 	assert.Empty(t, e.drainEvents(), "one Event per drop under the minimum")
 
 	e.health.Balance = usd("500")
-	_, got = e.check(t, "cyberssl")
+	got, _ = e.check(t)
 	low = apimeta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionLowBalance)
 	require.NotNil(t, low)
 	assert.Equal(t, metav1.ConditionFalse, low.Status, "a top-up clears the condition")
@@ -132,7 +133,7 @@ func TestCheckRecordsBalanceAndLowBalance(t *testing.T) {
 func TestCheckWithoutMinBalanceHasNoCondition(t *testing.T) {
 	e := newCheckEnv(t, cybersslIssuer(""))
 	e.health = ca.Health{Balance: usd("1")}
-	err, got := e.check(t, "cyberssl")
+	got, err := e.check(t)
 	require.NoError(t, err)
 	assert.Nil(t, apimeta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionLowBalance))
 	assert.Equal(t, "1", got.Status.Balance.Amount)
@@ -144,14 +145,14 @@ func TestCheckGracePeriod(t *testing.T) {
 	e := newCheckEnv(t, ready)
 	e.err = errors.New("dial tcp: connection refused")
 
-	err, _ := e.check(t, "cyberssl")
+	_, err := e.check(t)
 	require.NoError(t, err, "a Ready issuer stays Ready at the start of an outage")
 	e.now = e.now.Add(4 * time.Minute)
-	err, _ = e.check(t, "cyberssl")
+	_, err = e.check(t)
 	require.NoError(t, err, "still inside the grace period")
 
 	e.now = e.now.Add(2 * time.Minute)
-	err, _ = e.check(t, "cyberssl")
+	_, err = e.check(t)
 	require.Error(t, err, "past the grace period")
 	assert.ErrorContains(t, err, "cannot reach cyberssl at api.cyberssl.test since 2026-01-01T00:00:00Z")
 	assert.ErrorContains(t, err, "connection refused")
@@ -160,10 +161,10 @@ func TestCheckGracePeriod(t *testing.T) {
 
 	e.err = nil
 	e.now = e.now.Add(time.Minute)
-	err, _ = e.check(t, "cyberssl")
+	_, err = e.check(t)
 	require.NoError(t, err)
 	e.err = errors.New("HTTP 503")
-	err, _ = e.check(t, "cyberssl")
+	_, err = e.check(t)
 	require.NoError(t, err, "a recovery starts a new grace period")
 }
 
@@ -188,7 +189,7 @@ func TestCheckErrorsWithoutGrace(t *testing.T) {
 			}
 			e := newCheckEnv(t, i)
 			e.err = tt.err
-			err, got := e.check(t, "cyberssl")
+			got, err := e.check(t)
 			require.Error(t, err)
 			assert.ErrorContains(t, err, tt.wantMsg)
 			assert.ErrorIs(t, err, tt.err)

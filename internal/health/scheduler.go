@@ -188,7 +188,8 @@ func phase(uid string, interval time.Duration) time.Duration {
 	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(uid))
-	return time.Duration(h.Sum64() % uint64(interval))
+	return time.Duration(h.Sum64() % uint64(interval)) //nolint:gosec // the remainder is below interval, an int64
+
 }
 
 func clamp(d, lo, hi time.Duration) time.Duration {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -34,8 +35,12 @@ func TestRevokeAndRestoreToken(t *testing.T) {
 	// One request per API with token a; CyberSSL through a session opened
 	// before the revocation.
 	_, authBody := call(http.MethodGet, "/cyberssl/v1/auth?apikey=tok-a", "", "")
-	session := authBody[strings.Index(authBody, `"token":"`)+9:]
-	session = session[:strings.Index(session, `"`)]
+	var auth struct {
+		Token string `json:"token"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(authBody), &auth))
+	session := auth.Token
+	require.NotEmpty(t, session)
 	statuses := func() [4]int {
 		a, _ := call(http.MethodGet, "/sslci/api?token=tok-a", "", "")
 		b, _ := call(http.MethodGet, "/sslmarket/api/product/list", "tok-a", "")

@@ -75,8 +75,10 @@ func (s *Signer) giveUp(a *attempt, err error) error {
 	if s.Now().Sub(since) < s.MaxRetryDuration {
 		return nil
 	}
-	return signer.PermanentError{Err: fmt.Errorf("no progress since %s, longer than --max-retry-duration %s, and nothing was paid: giving up (cert-manager retries with a new request); last reason: %v",
-		since.UTC().Format(time.RFC3339), s.MaxRetryDuration, err)}
+	// The last reason is quoted, not wrapped: wrapping would keep the
+	// PendingError in the chain, and issuer-lib would still see a wait.
+	return signer.PermanentError{Err: fmt.Errorf("no progress since %s, longer than --max-retry-duration %s, and nothing was paid: giving up (cert-manager retries with a new request); last reason: %s",
+		since.UTC().Format(time.RFC3339), s.MaxRetryDuration, err.Error())}
 }
 
 // paid reports whether the state holds a paid order or a paid call whose
