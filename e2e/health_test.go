@@ -50,7 +50,7 @@ func TestIssuerHealth(t *testing.T) {
 	t.Run("checked on the interval without writing the Issuer", func(t *testing.T) {
 		rv := issuer.ResourceVersion
 		reads := balanceReads(t, s, account)
-		require.Eventually(t, func() bool { return balanceReads(t, s, account) >= reads+2 }, 4*checkInterval, time.Second,
+		require.Eventually(t, func() bool { return balanceReads(t, s, account) >= reads+2 }, 5*checkInterval, time.Second,
 			"two more checks, with no spec change")
 		require.NoError(t, s.Control.Client.Get(ctx, client.ObjectKeyFromObject(issuer), issuer))
 		assert.Equal(t, rv, issuer.ResourceVersion, "checks that learn nothing new do not write the Issuer")

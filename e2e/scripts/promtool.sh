@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 echo "[promtool] building github.com/prometheus/prometheus ${version} (several minutes cold)" >&2
 cd "$work"
 go mod init promtoolbuild >/dev/null 2>&1
-go get "github.com/prometheus/prometheus@${version}" >&2
+go get "github.com/prometheus/prometheus/cmd/promtool@${version}" >&2
 mkdir -p "$out"
 CGO_ENABLED=0 go build -trimpath -o "$out/promtool" github.com/prometheus/prometheus/cmd/promtool
 echo "[promtool] built $out/promtool" >&2

@@ -22,7 +22,7 @@ import (
 // Scan bounds: how often the Scheduler looks for Issuers that are due.
 const (
 	minScan = time.Second
-	maxScan = 30 * time.Second
+	maxScan = 10 * time.Second
 )
 
 // Key names one Issuer of either kind.
