@@ -11,7 +11,7 @@ KUBE_VERSION   ?= v1.36.3
 FUZZTIME       ?= 60s
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build generate verify lint test test-unit test-integration test-e2e test-fuzz test-chaos demo assets tools clean
+.PHONY: build generate verify lint test test-unit test-integration test-e2e test-fuzz test-chaos demo bench assets tools clean
 
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
@@ -63,6 +63,9 @@ test-chaos: ## SIGKILL chaos at scale: 34 Certificates and 34 kills per reseller
 
 demo: ## Local control plane + cert-manager + issuer + sandbox issuing real certificates (KEEP=1 keeps it up).
 	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go run ./e2e/cmd/demo
+
+bench: ## N one-name Certificates at once per phase (CA issuer, then each reseller); BENCH_FLAGS="-n 200 -runs 3".
+	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go run ./e2e/cmd/bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin

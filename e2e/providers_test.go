@@ -16,39 +16,13 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
 // orderProviders are the resellers that sell through an order and a poll.
 var orderProviders = []string{v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL}
 
 func specFor(s *framework.Stack, provider, secret string) v1alpha1.IssuerSpec {
-	ref := v1alpha1.SecretKeySelector{Name: secret, Key: "token"}
-	switch provider {
-	case v1alpha1.ProviderSSLMarket:
-		contact := v1alpha1.SSLMarketContact{Title: "Ops", FirstName: "Jana", LastName: "Novak", Email: "ops@example.com", Tel: "+420.123456789"}
-		return v1alpha1.IssuerSpec{SSLMarket: &v1alpha1.SSLMarket{
-			URL:            v1alpha1.ResellerURL(s.SandboxURL + sandbox.SSLmarketPath),
-			TokenSecretRef: ref,
-			ProductCode:    "rapidssl-rapidssl-dv",
-			Years:          1,
-			DVAuthMethod:   "FILE",
-			Owner:          v1alpha1.SSLMarketOwner{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Tel: "+420.123456789"},
-			Auth:           contact,
-			Tech:           contact,
-			Invoice:        v1alpha1.SSLMarketInvoice{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Email: "billing@example.com"},
-		}}
-	case v1alpha1.ProviderCyberSSL:
-		return v1alpha1.IssuerSpec{CyberSSL: &v1alpha1.CyberSSL{
-			URL:             v1alpha1.ResellerURL(s.SandboxURL + sandbox.CyberSSLPath + "/"),
-			APIKeySecretRef: ref,
-			ProductID:       1,
-			Period:          1,
-			DVMethod:        "http",
-			Admin:           v1alpha1.CyberSSLContact{FirstName: "Jana", LastName: "Novak", Phone: "+420123456789", Title: "Ops", Email: "ops@example.com"},
-		}}
-	}
-	return sslciSpec(s, secret)
+	return s.SandboxIssuerSpec(provider, secret)
 }
 
 // orders counts the paid orders an account placed with a provider.
@@ -56,13 +30,8 @@ func orders(t *testing.T, s *framework.Stack, provider, account string) int {
 	t.Helper()
 	stats, err := s.SandboxStats(context.Background())
 	require.NoError(t, err)
-	switch provider {
-	case v1alpha1.ProviderSSLMarket:
-		return stats.SSLmarket[account].Orders
-	case v1alpha1.ProviderCyberSSL:
-		return stats.CyberSSL[account].Orders
-	}
-	return stats.SSLCI[account].Finalizes
+	n, _ := framework.BillableOrders(stats, provider, account)
+	return n
 }
 
 // (a) a Certificate through a ResellerIssuer and (c) a multi-name SAN

@@ -62,6 +62,10 @@ type StackOptions struct {
 	Replicas int
 	// Progress, if set, receives one line per step.
 	Progress func(format string, args ...any)
+	// Args are extra command-line arguments per component, appended to
+	// the stack's own: keys "cert-manager", "reseller-issuer", "sandbox"
+	// (e.g. {"sandbox": {"--issue-delay", "0"}, "cert-manager": {"-v", "2"}}).
+	Args map[string][]string
 }
 
 // StartStack builds the binaries and starts every component. Call Stop.
@@ -101,7 +105,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 	say("starting the cert-manager controllers")
 	var err error
 	s.CertManager, err = StartProcess(ctx, "cert-manager", filepath.Join(s.Dir, "cert-manager.log"), filepath.Join(bin, "cert-manager-host"),
-		"--kubeconfig", s.Control.KubeconfigPath)
+		append([]string{"--kubeconfig", s.Control.KubeconfigPath}, o.Args["cert-manager"]...)...)
 	if err != nil {
 		return err
 	}
@@ -129,12 +133,12 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		s.MetricsURLs = append(s.MetricsURLs, "http://127.0.0.1:"+strconv.Itoa(ports[1])+"/metrics")
 		probes[i] = "http://127.0.0.1:" + strconv.Itoa(ports[2]) + "/readyz"
 		say("starting reseller-issuer replica %d (responder on %s)", i, responders[i])
-		p, err := StartProcess(ctx, fmt.Sprintf("reseller-issuer-%d", i), filepath.Join(s.Dir, fmt.Sprintf("reseller-issuer-%d.log", i)), filepath.Join(bin, "reseller-issuer"),
+		args := []string{
 			"--kubeconfig", s.Control.KubeconfigPath,
 			"--cluster-resource-namespace", ClusterResourceNamespace,
 			"--http01-bind-address", responders[i],
-			"--metrics-bind-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
-			"--health-probe-bind-address", "127.0.0.1:"+strconv.Itoa(ports[2]),
+			"--metrics-bind-address", "127.0.0.1:" + strconv.Itoa(ports[1]),
+			"--health-probe-bind-address", "127.0.0.1:" + strconv.Itoa(ports[2]),
 			"--zap-log-level", "debug",
 			// A short reseller timeout keeps the wait on an unanswered paid call short.
 			"--reseller-timeout", "5s",
@@ -143,7 +147,9 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 			"--leader-election-lease-duration", "8s",
 			"--leader-election-renew-deadline", "6s",
 			"--leader-election-retry-period", "1s",
-		)
+		}
+		p, err := StartProcess(ctx, fmt.Sprintf("reseller-issuer-%d", i), filepath.Join(s.Dir, fmt.Sprintf("reseller-issuer-%d.log", i)), filepath.Join(bin, "reseller-issuer"),
+			append(args, o.Args["reseller-issuer"]...)...)
 		if err != nil {
 			return err
 		}
@@ -169,7 +175,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		return err
 	}
 	s.Sandbox, err = StartProcess(ctx, "sandbox", filepath.Join(s.Dir, "sandbox.log"), filepath.Join(bin, "reseller-sandbox"),
-		append([]string{"--listen", "127.0.0.1:" + strconv.Itoa(sandboxPort), "--http01-address", http01, "--accounts-file", accountsFile}, dnsArgs...)...)
+		slices.Concat([]string{"--listen", "127.0.0.1:" + strconv.Itoa(sandboxPort), "--http01-address", http01, "--accounts-file", accountsFile}, dnsArgs, o.Args["sandbox"])...)
 	if err != nil {
 		return err
 	}

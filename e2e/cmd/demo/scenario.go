@@ -20,7 +20,6 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
 // demoAccounts are the sandbox's reseller accounts.
@@ -50,8 +49,8 @@ func (d *demo) issue(ctx context.Context) ([]row, error) {
 		secret(framework.ClusterResourceNamespace, "reseller-token", demoAccounts["platform"]),
 	}
 	var targets []target
-	for _, p := range []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL} {
-		spec := d.spec(p, "reseller-token")
+	for _, p := range framework.Providers {
+		spec := d.stack.SandboxIssuerSpec(p, "reseller-token")
 		objs = append(objs,
 			&v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: p}, Spec: spec},
 			&v1alpha1.ResellerClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: p}, Spec: spec},
@@ -85,39 +84,6 @@ func (d *demo) issue(ctx context.Context) ([]row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// spec is a complete Issuer spec for one simulated reseller.
-func (d *demo) spec(provider, secretName string) v1alpha1.IssuerSpec {
-	ref := v1alpha1.SecretKeySelector{Name: secretName, Key: "token"}
-	switch provider {
-	case v1alpha1.ProviderSSLMarket:
-		contact := v1alpha1.SSLMarketContact{Title: "Ops", FirstName: "Jana", LastName: "Novak", Email: "ops@example.com", Tel: "+420.123456789"}
-		return v1alpha1.IssuerSpec{SSLMarket: &v1alpha1.SSLMarket{
-			URL:            v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.SSLmarketPath),
-			TokenSecretRef: ref,
-			ProductCode:    "rapidssl-rapidssl-dv",
-			Years:          1,
-			DVAuthMethod:   "FILE",
-			Owner:          v1alpha1.SSLMarketOwner{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Tel: "+420.123456789"},
-			Auth:           contact,
-			Tech:           contact,
-			Invoice:        v1alpha1.SSLMarketInvoice{Name: "Example s.r.o.", Street: "Main 1", City: "Prague", Zip: "11000", Country: "CZ", Email: "billing@example.com"},
-		}}
-	case v1alpha1.ProviderCyberSSL:
-		return v1alpha1.IssuerSpec{CyberSSL: &v1alpha1.CyberSSL{
-			URL:             v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.CyberSSLPath + "/"),
-			APIKeySecretRef: ref,
-			ProductID:       1,
-			Period:          1,
-			DVMethod:        "http",
-			Admin:           v1alpha1.CyberSSLContact{FirstName: "Jana", LastName: "Novak", Phone: "+420123456789", Title: "Ops", Email: "ops@example.com"},
-		}}
-	}
-	return v1alpha1.IssuerSpec{SSLCI: &v1alpha1.SSLCI{
-		URL:            v1alpha1.ResellerURL(d.stack.SandboxURL + sandbox.SSLCIPath),
-		TokenSecretRef: ref,
-	}}
 }
 
 // wait polls the TLS Secret of a target, printing progress, and describes it.

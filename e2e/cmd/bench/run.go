@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
+)
+
+type bench struct {
+	stack *framework.Stack
+	o     *options
+	say   func(string, ...any)
+}
+
+// runPhase issues n Certificates through one phase's issuer, all created at
+// once, and measures it.
+func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, error) {
+	c := b.stack.Control.Client
+	p := &phaseRun{phase: phase, run: run, ns: fmt.Sprintf("bench-%s-%d", phase, run), n: b.o.n}
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: p.ns}}); err != nil {
+		return nil, err
+	}
+	ref, err := b.setupIssuer(ctx, phase, p.ns, run)
+	if err != nil {
+		return nil, err
+	}
+	probes := b.probes()
+	for _, pr := range probes {
+		if err := pr.start(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	b.say("phase %s run %d: creating %d Certificates", phase, run, p.n)
+	start := time.Now()
+	if err := b.createCertificates(ctx, p, ref); err != nil {
+		return nil, err
+	}
+	if err := b.waitReady(ctx, p); err != nil {
+		return nil, err
+	}
+	r := &result{phase: phase, run: run, certificates: p.n, seconds: time.Since(start).Seconds()}
+	b.say("phase %s run %d: all %d Ready after %.1f s; settling", phase, run, p.n, r.seconds)
+	issuing, err := b.settle(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	r.set("issuing at end", fmt.Sprint(issuing))
+	for _, pr := range probes {
+		if err := pr.stop(ctx, p, r); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// createCertificates creates the phase's Certificates, o.parallel at a time.
+func (b *bench) createCertificates(ctx context.Context, p *phaseRun, ref cmmeta.IssuerReference) error {
+	names := make(chan int)
+	errs := make(chan error, b.o.parallel)
+	var wg sync.WaitGroup
+	for range b.o.parallel {
+		wg.Go(func() {
+			for i := range names {
+				name := fmt.Sprintf("c%04d", i)
+				host := fmt.Sprintf("%s.%s.bench.example.com", name, p.phase)
+				cert := &cmapi.Certificate{
+					ObjectMeta: metav1.ObjectMeta{Namespace: p.ns, Name: name},
+					Spec: cmapi.CertificateSpec{
+						SecretName: name + "-tls",
+						CommonName: host,
+						DNSNames:   []string{host},
+						IssuerRef:  ref,
+						PrivateKey: &cmapi.CertificatePrivateKey{Algorithm: cmapi.RSAKeyAlgorithm, Size: 2048},
+					},
+				}
+				if err := b.stack.Control.Client.Create(ctx, cert); err != nil {
+					errs <- fmt.Errorf("creating Certificate %s/%s: %w", p.ns, name, err)
+					return
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for i := range p.n {
+		select {
+		case names <- i:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(names)
+	wg.Wait()
+	close(errs)
+	return errors.Join(err, <-errs)
+}
+
+// census counts the phase's Certificates by state.
+type census struct{ ready, issuing, failed int }
+
+func (b *bench) census(ctx context.Context, p *phaseRun) (census, error) {
+	var list cmapi.CertificateList
+	if err := b.stack.Control.Client.List(ctx, &list, client.InNamespace(p.ns)); err != nil {
+		return census{}, err
+	}
+	var out census
+	for _, cert := range list.Items {
+		for _, cond := range cert.Status.Conditions {
+			switch {
+			case cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue:
+				out.ready++
+			case cond.Type == cmapi.CertificateConditionIssuing && cond.Status == cmmeta.ConditionTrue:
+				out.issuing++
+			}
+		}
+		if cert.Status.LastFailureTime != nil {
+			out.failed++
+		}
+	}
+	return out, nil
+}
+
+func (b *bench) waitReady(ctx context.Context, p *phaseRun) error {
+	var last census
+	err := framework.Eventually(ctx, b.o.timeout, time.Second, func() (bool, error) {
+		// The API server may be busy: a failed count is made again.
+		c, err := b.census(ctx, p)
+		if err == nil {
+			last = c
+		}
+		return err == nil && c.ready == p.n, nil
+	}, func(elapsed time.Duration) {
+		if elapsed%(10*time.Second) == 0 {
+			b.say("phase %s run %d: %d of %d Ready, %d failed (%s)", p.phase, p.run, last.ready, p.n, last.failed, elapsed)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("%d of %d Certificates Ready, %d failed: %w", last.ready, p.n, last.failed, err)
+	}
+	return nil
+}
+
+// settle waits until every Certificate of the phase has stayed Ready for
+// o.settle in a row: a second request for a Certificate issued moments ago
+// (issue 10) shows up, and is paid for or held, within this time. It
+// returns how many Certificates are still issuing then (held requests).
+func (b *bench) settle(ctx context.Context, p *phaseRun) (int, error) {
+	quietSince := time.Now()
+	var last census
+	err := framework.Eventually(ctx, b.o.timeout, time.Second, func() (bool, error) {
+		c, err := b.census(ctx, p)
+		if quiet := err == nil && c.ready == p.n; !quiet {
+			quietSince = time.Now()
+		}
+		last = c
+		return err == nil && c.ready == p.n && time.Since(quietSince) >= b.o.settle, nil
+	}, nil)
+	return last.issuing, err
+}
