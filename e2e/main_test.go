@@ -60,6 +60,9 @@ var accounts = map[string]string{
 	"metrics-sslci":         "canary-7f3a-metrics-sslci",
 	"metrics-sslmarket":     "canary-7f3a-metrics-sslmarket",
 	"metrics-cyberssl":      "canary-7f3a-metrics-cyberssl",
+	"second-sslci":          "canary-7f3a-second-sslci",
+	"second-sslmarket":      "canary-7f3a-second-sslmarket",
+	"second-cyberssl":       "canary-7f3a-second-cyberssl",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -1,7 +1,8 @@
 // Package v1alpha1 holds the reseller-issuer.dev/v1alpha1 API: ResellerIssuer
 // and ResellerClusterIssuer, cert-manager external issuers that buy
-// certificates from SSL resellers, and ResellerChallenge, the open domain
-// control validation challenges of their requests.
+// certificates from SSL resellers; ResellerChallenge, the open domain
+// control validation challenges of their requests; and ResellerOrder, the
+// ledger of orders paid for at the resellers.
 //
 // +kubebuilder:object:generate=true
 // +groupName=reseller-issuer.dev
@@ -31,6 +32,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&ResellerIssuer{}, &ResellerIssuerList{},
 		&ResellerClusterIssuer{}, &ResellerClusterIssuerList{},
 		&ResellerChallenge{}, &ResellerChallengeList{},
+		&ResellerOrder{}, &ResellerOrderList{},
 	)
 	metav1.AddToGroupVersion(scheme, GroupVersion)
 	return nil

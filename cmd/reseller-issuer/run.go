@@ -140,7 +140,10 @@ func run(ctx context.Context, o *options) error {
 		MaxRetryDuration: math.MaxInt64,
 		Check:            checker.Check,
 		Sign:             s.Sign,
-		EventRecorder:    health.QuietRecorder{EventRecorder: mgr.GetEventRecorder("reseller-issuer")},
+		// A reconcile whose cached request is already done elsewhere
+		// neither signs again nor re-applies its status.
+		IgnoreCertificateRequest: s.IgnoreStale,
+		EventRecorder:            health.QuietRecorder{EventRecorder: mgr.GetEventRecorder("reseller-issuer")},
 		// issuer-lib checks an Issuer only when its spec changes: the
 		// scheduler enqueues each one again on its interval.
 		PreSetupWithManager: func(_ context.Context, gvk schema.GroupVersionKind, _ ctrl.Manager, b *builder.Builder) error {

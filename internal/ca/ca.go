@@ -57,10 +57,15 @@ type Challenge struct {
 }
 
 // Journal persists the order state before and after every call that costs
-// money, so a crash never loses an order. Save fails when the state changed
-// underneath (another worker): the caller must then stop.
+// money, so a crash never loses an order.
 type Journal interface {
+	// Save fails when the state changed underneath (another worker): the
+	// caller must then stop.
 	Save(ctx context.Context, st *State) error
+	// SaveOutcome saves what a paid call returned (an order id, a chain):
+	// after a conflict it re-reads and re-applies while the claim is still
+	// the caller's, so a paid result is never thrown away.
+	SaveOutcome(ctx context.Context, st *State) error
 }
 
 // ErrManual is wrapped by Presenter.Ready's error for a challenge a person

@@ -11,7 +11,8 @@ import (
 const StateVersion = 1
 
 // State is everything a flow must remember between reconciles and across
-// crashes. It is stored, as JSON, on the CertificateRequest.
+// crashes. It is kept on the request's ResellerOrder (package order); older
+// versions kept it, as JSON, on the request.
 type State struct {
 	// Version of this encoding.
 	Version int `json:"v"`
@@ -29,9 +30,6 @@ type State struct {
 	ChainPEM string `json:"chain,omitempty"`
 	// Progress is when the state last moved forward; waits grow from it.
 	Progress time.Time `json:"progress"`
-	// Admitted is when the spend guard let this request order; it counts
-	// against the Issuer's limits from then on.
-	Admitted time.Time `json:"admitted,omitzero"`
 	// EmailResent is the last Request.ResendEmail acted on.
 	EmailResent string `json:"emailResent,omitempty"`
 }

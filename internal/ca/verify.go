@@ -90,3 +90,15 @@ func parseCerts(data []byte) ([]*x509.Certificate, error) {
 		certs = append(certs, c)
 	}
 }
+
+// Leaf parses the first certificate of a PEM chain.
+func Leaf(chainPEM []byte) (*x509.Certificate, error) {
+	certs, err := parseCerts(chainPEM)
+	if err != nil {
+		return nil, err
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("no certificate in the chain")
+	}
+	return certs[0], nil
+}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
-	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
 // ReasonLimitReached starts the message of a request held by the spend guard.
@@ -63,49 +62,33 @@ func productOf(spec *v1alpha1.IssuerSpec) string {
 	return ""
 }
 
-// countOrders counts the admitted requests of issuer: those admitted in the
-// last 24 hours, and those still waiting for their certificate.
+// countOrders counts the issuer's orders in the ledger: those claimed in
+// the last 24 hours, and those not yet done. Deleted requests do not free
+// budget (the orders outlive them), and reissues are not new orders.
 func (s *Signer) countOrders(ctx context.Context, issuer issuerapi.Issuer) (day, pending int, err error) {
 	since := s.Now().Add(-24 * time.Hour)
-	count := func(obj client.Object, done bool) {
-		st, err := order.Load(obj)
-		if err != nil || st == nil || st.Admitted.IsZero() {
-			return
-		}
-		if !st.Admitted.Before(since) {
-			day++
-		}
-		if st.ChainPEM == "" && !done {
-			pending++
-		}
-	}
 	kind := "ResellerClusterIssuer"
 	var opts []client.ListOption
 	if issuer.GetNamespace() != "" {
 		kind = "ResellerIssuer"
 		opts = append(opts, client.InNamespace(issuer.GetNamespace()))
 	}
-	var crs cmapi.CertificateRequestList
-	if err := s.APIReader.List(ctx, &crs, opts...); err != nil {
+	var orders v1alpha1.ResellerOrderList
+	if err := s.APIReader.List(ctx, &orders, opts...); err != nil {
 		return 0, 0, fmt.Errorf("counting orders for the spend guard: %w", err)
 	}
-	for i := range crs.Items {
-		cr := &crs.Items[i]
-		if cr.Spec.IssuerRef.Name == issuer.GetName() && cr.Spec.IssuerRef.Kind == kind && cr.Spec.IssuerRef.Group == v1alpha1.GroupVersion.Group {
-			count(cr, requestDone(cr.Status.Conditions))
+	for i := range orders.Items {
+		o := &orders.Items[i]
+		if o.Spec.IssuerRef.Kind != kind || o.Spec.IssuerRef.Name != issuer.GetName() {
+			continue
 		}
-	}
-	if kind == "ResellerClusterIssuer" {
-		var csrs certificatesv1.CertificateSigningRequestList
-		if err := s.APIReader.List(ctx, &csrs); err != nil {
-			return 0, 0, fmt.Errorf("counting orders for the spend guard: %w", err)
+		if !o.CreationTimestamp.Time.Before(since) {
+			day++
 		}
-		signerName := v1alpha1.ClusterIssuerTypeIdentifier + "/" + issuer.GetName()
-		for i := range csrs.Items {
-			csr := &csrs.Items[i]
-			if csr.Spec.SignerName == signerName {
-				count(csr, len(csr.Status.Certificate) > 0 || csrFailed(csr))
-			}
+		switch o.Status.State {
+		case v1alpha1.OrderIssued, v1alpha1.OrderReissuing, v1alpha1.OrderExpired, v1alpha1.OrderCanceled, v1alpha1.OrderFailed:
+		default:
+			pending++
 		}
 	}
 	return day, pending, nil

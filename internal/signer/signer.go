@@ -26,7 +26,6 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
-	"github.com/reseller-issuer/reseller-issuer/internal/dcv"
 	"github.com/reseller-issuer/reseller-issuer/internal/metrics"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
@@ -73,7 +72,9 @@ type Signer struct {
 	admission sync.Mutex
 }
 
-// Sign is issuer-lib's signing call for CertificateRequests and CSRs.
+// Sign is issuer-lib's signing call for CertificateRequests and CSRs. The
+// flow's state lives on the request's ResellerOrder (the ledger), found by
+// what is bought, so it outlives the request.
 func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, issuer issuerapi.Issuer) (_ signer.PEMBundle, serr error) {
 	a := &attempt{uid: cr.GetUID()}
 	defer func() { serr = s.finish(a, serr) }()
@@ -92,44 +93,58 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 	}
 	a.created = live.GetCreationTimestamp().Time
-	st, err := order.Load(live)
-	if err != nil {
-		return signer.PEMBundle{}, signer.PermanentError{Err: err}
-	}
-	a.stored = st != nil
 	spec, ok := v1alpha1.SpecOf(issuer)
 	if !ok {
 		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
 	}
-	if st == nil {
-		st = ca.NewState(spec.Provider(), s.Now())
+	legacy, err := order.Load(live)
+	if err != nil {
+		return signer.PEMBundle{}, signer.PermanentError{Err: err}
 	}
-	a.st = st // the flow updates it: finish sees what it paid
-	if st.Provider != spec.Provider() {
-		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("the order was started with provider %s but the issuer now uses %s: not ordering twice", st.Provider, spec.Provider())}
+	if legacy != nil && legacy.Provider != spec.Provider() {
+		return signer.PEMBundle{}, signer.PermanentError{Err: fmt.Errorf("the order was started with provider %s but the issuer now uses %s: not ordering twice", legacy.Provider, spec.Provider())}
 	}
 	ns := issuer.GetNamespace()
 	if ns == "" {
 		ns = s.ClusterResourceNamespace
 	}
 	presenter := s.tracker(ctx, spec, issuer, ns, live)
-	if !st.Started() {
-		if err := dcv.CheckWildcards(presenter.Router.Solvers, presenter.Router.Labels, req.DNSNames); err != nil {
-			return signer.PEMBundle{}, signer.PermanentError{Err: err}
+	lr, err := s.newLedgerRequest(live, issuer, spec, ns, req)
+	if err != nil {
+		return signer.PEMBundle{}, signer.PermanentError{Err: err}
+	}
+	o, claimed, err := s.orderFor(ctx, lr, issuer, spec, req, presenter)
+	var served *servedError
+	if errors.As(err, &served) {
+		res, err := ca.VerifyChain(req, []byte(served.chain))
+		if err != nil {
+			return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 		}
+		return signer.PEMBundle{ChainPEM: res.ChainPEM, CAPEM: res.CAPEM}, nil
+	}
+	if p, pending := ca.IsPending(err); pending && strings.HasPrefix(p.Reason, ReasonLimitReached) {
+		a.wait = metrics.WaitLimit
+	}
+	if err != nil {
+		return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 	}
 	p, err := s.provider(ctx, issuer, presenter)
 	if err != nil {
 		return signer.PEMBundle{}, err
 	}
-	journal := &order.Journal{Client: s.Client, Object: live}
-	if st.Admitted.IsZero() && !st.Started() && spec.Limits != nil {
-		if err := s.admitAndRecord(ctx, issuer, spec, req, st, journal); err != nil {
-			if _, pending := ca.IsPending(err); pending {
-				a.wait = metrics.WaitLimit
-			}
-			return signer.PEMBundle{}, toSignerError(err, 30*time.Second)
+	st := order.StateOf(o)
+	// The flow updates st: finish sees what it paid. An order claimed just
+	// now has this call's progress, not the request's.
+	a.st, a.stored = st, !claimed
+	journal := &order.Journal{Client: s.Client, Reader: s.APIReader, Order: o, Request: live.GetName(), RequestUID: live.GetUID(), Now: s.Now}
+	if legacy != nil && !st.Started() && st.ChainPEM == "" {
+		// An older version kept the state on the request: it moves to the
+		// order, so an order it started is continued, not bought again.
+		if err := journal.Save(ctx, legacy); err != nil {
+			return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 		}
+		st = legacy
+		a.st, a.stored = st, true
 	}
 	req.ResendEmail = live.GetAnnotations()[v1alpha1.AnnotationResendEmail]
 	resent := st.EmailResent
@@ -142,6 +157,9 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	}
 	if ferr := presenter.Finish(ctx, st, err == nil || ca.IsPermanent(err)); ferr != nil {
 		logr.FromContextOrDiscard(ctx).Info("could not tidy the request's challenges; retrying on the next reconcile", "error", ferr.Error())
+	}
+	if ca.IsPermanent(err) {
+		s.failOrder(ctx, journal, st, err)
 	}
 	if err != nil {
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
@@ -172,25 +190,8 @@ func withInstructions(reason string, asks []string) string {
 	return reason + "; to do by hand: " + strings.Join(missing, "; ") + more
 }
 
-// admitAndRecord runs the spend guard and saves the admission before any
-// order can be placed.
-func (s *Signer) admitAndRecord(ctx context.Context, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, st *ca.State, j *order.Journal) error {
-	s.admission.Lock()
-	defer s.admission.Unlock()
-	if err := s.admit(ctx, issuer, spec, req); err != nil {
-		if s.Events != nil {
-			if _, pending := ca.IsPending(err); pending {
-				s.Events.Eventf(j.Object, issuer, corev1.EventTypeWarning, ReasonLimitReached, "Admit", "%s", err.Error())
-			}
-		}
-		return err
-	}
-	if spec.Limits.MaxNewOrdersPerDay == nil && spec.Limits.MaxPendingOrders == nil {
-		return nil
-	}
-	st.Admitted = s.Now()
-	return j.Save(ctx, st)
-}
+// errReplaced: the request was deleted and created again under its name.
+var errReplaced = errors.New("the request was replaced while being signed")
 
 // liveObject re-reads the request from the API server: the cache may lag
 // behind a write another worker made.
@@ -213,7 +214,7 @@ func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObj
 		return nil, fmt.Errorf("reading %s live: %w", key, err)
 	}
 	if obj.GetUID() != cr.GetUID() {
-		return nil, fmt.Errorf("%s was replaced while being signed", key)
+		return nil, fmt.Errorf("%s: %w", key, errReplaced)
 	}
 	return obj, nil
 }

@@ -165,7 +165,7 @@ func newEnv(t *testing.T, objs ...client.Object) *env {
 	c := fake.NewClientBuilder().
 		WithScheme(testScheme(t)).
 		WithObjects(objs...).
-		WithStatusSubresource(&v1alpha1.ResellerIssuer{}, &v1alpha1.ResellerClusterIssuer{}, &cmapi.CertificateRequest{}).
+		WithStatusSubresource(&v1alpha1.ResellerIssuer{}, &v1alpha1.ResellerClusterIssuer{}, &cmapi.CertificateRequest{}, &v1alpha1.ResellerOrder{}).
 		Build()
 	p := &fakeProvider{result: &ca.Result{ChainPEM: []byte(testChainPEM), CAPEM: []byte(testCAPEM)}}
 	b := &fakeBuilder{provider: p}
@@ -183,12 +183,23 @@ func newEnv(t *testing.T, objs ...client.Object) *env {
 	}
 }
 
-func (e *env) storedState(t *testing.T) (string, bool) {
+// orders returns the ResellerOrders of the test namespace.
+func (e *env) orders(t *testing.T) []v1alpha1.ResellerOrder {
 	t.Helper()
+	var list v1alpha1.ResellerOrderList
+	require.NoError(t, e.client.List(context.Background(), &list, client.InNamespace(testNS)))
+	return list.Items
+}
+
+// storedOrder is the one ResellerOrder of the test, and the request's
+// pointer at it.
+func (e *env) storedOrder(t *testing.T) (*v1alpha1.ResellerOrder, string) {
+	t.Helper()
+	orders := e.orders(t)
+	require.Len(t, orders, 1, "one ResellerOrder")
 	cr := &cmapi.CertificateRequest{}
 	require.NoError(t, e.client.Get(context.Background(), types.NamespacedName{Namespace: testNS, Name: requestName}, cr))
-	v, ok := cr.Annotations[order.StateAnnotation]
-	return v, ok
+	return &orders[0], cr.Annotations[order.PointerAnnotation]
 }
 
 func encodedState(t *testing.T, st *ca.State) string {
@@ -262,8 +273,11 @@ func TestSign(t *testing.T) {
 				assert.Equal(t, 90*24*time.Hour, call.req.Duration)
 				require.Len(t, e.builder.specs, 1)
 				assert.NotNil(t, e.builder.specs[0].SSLCI, "the builder gets the issuer's spec")
-				_, stored := e.storedState(t)
-				assert.False(t, stored, "the signer itself writes no state")
+				o, pointer := e.storedOrder(t)
+				assert.Equal(t, o.Name, pointer, "the request points at its order")
+				assert.Equal(t, requestUID, o.Status.Claim.Request.UID, "claimed by the request")
+				assert.Equal(t, []string{"example.com", "www.example.com"}, o.Spec.DNSNames)
+				assert.Equal(t, v1alpha1.OrderClaimed, o.Status.State, "the signer itself writes no flow state")
 			},
 		},
 		{
@@ -282,10 +296,8 @@ func TestSign(t *testing.T) {
 			wantIssue: 1,
 			wantBuild: 1,
 			check: func(t *testing.T, e *env) {
-				raw, ok := e.storedState(t)
-				require.True(t, ok, "annotation %s must be on the request", order.StateAnnotation)
-				st, err := ca.DecodeState(raw)
-				require.NoError(t, err)
+				o, _ := e.storedOrder(t)
+				st := order.StateOf(o)
 				assert.Equal(t, v1alpha1.ProviderSSLCI, st.Provider)
 				assert.Equal(t, "order-42", st.OrderID)
 				assert.Equal(t, testChainPEM, st.ChainPEM)
@@ -343,15 +355,15 @@ func TestSign(t *testing.T) {
 			wantBuild: 1,
 		},
 		{
-			name:        "a save that conflicts with another worker stays pending",
-			annotations: map[string]string{"touched": "0"},
+			name: "a save that conflicts with another worker stays pending",
 			prepare: func(t *testing.T, e *env) {
 				e.provider.issue = func(ctx context.Context, st *ca.State, j ca.Journal) error {
-					// Another worker changes the request after it was read live.
-					other := &cmapi.CertificateRequest{}
-					require.NoError(t, e.client.Get(ctx, requestKey, other))
-					other.Annotations["touched"] = "1"
-					require.NoError(t, e.client.Update(ctx, other))
+					// Another worker changes the order after it was read live.
+					orders := e.orders(t)
+					require.Len(t, orders, 1)
+					orders[0].Status.LastMessage = "touched"
+					require.NoError(t, e.client.Status().Update(ctx, &orders[0]))
+					st.OrderID = "order-1"
 					return j.Save(ctx, st)
 				}
 			},
@@ -361,8 +373,8 @@ func TestSign(t *testing.T) {
 			wantIssue:   1,
 			wantBuild:   1,
 			check: func(t *testing.T, e *env) {
-				_, stored := e.storedState(t)
-				assert.False(t, stored, "the conflicting save must not land")
+				o, _ := e.storedOrder(t)
+				assert.Empty(t, o.Status.OrderID, "the conflicting save must not land")
 			},
 		},
 		{

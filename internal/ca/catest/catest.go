@@ -1,5 +1,5 @@
 // Package catest holds test support shared by the reseller flow tests: an
-// in-memory Journal standing in for the annotation, and a ChallengeServer
+// in-memory Journal standing in for the ResellerOrder, and a ChallengeServer
 // standing in for the HTTP-01 responder.
 package catest
 
@@ -49,6 +49,19 @@ func (j *Journal) Save(_ context.Context, st *ca.State) error {
 		return j.After(st)
 	}
 	return nil
+}
+
+// SaveOutcome implements ca.Journal: like the ledger's, it tries again
+// after a refused save (the ledger re-reads and re-applies while the claim
+// is the caller's), a bounded number of times.
+func (j *Journal) SaveOutcome(ctx context.Context, st *ca.State) error {
+	var err error
+	for range 6 {
+		if err = j.Save(ctx, st); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // Load returns what a restarted process would read: nil before any save.

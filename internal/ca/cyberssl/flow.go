@@ -189,7 +189,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 	// A malformed option is not worth losing the order id for: the
 	// challenges are fetched again while polling.
 	_ = f.setChallenges(st, resp.DVOptions)
-	if err := saveHard(ctx, j, st); err != nil {
+	if err := j.SaveOutcome(ctx, st); err != nil {
 		// Adoption finds the order once the intent is stale.
 		return "", fmt.Errorf("saving CyberSSL order %s: %w", resp.OrderID, err)
 	}
@@ -414,7 +414,7 @@ func (f *Flow) adopt(ctx context.Context, req ca.Request, method string, st *ca.
 		// The id matters most: challenges that cannot be read now are
 		// fetched again while polling.
 		_ = f.fetchChallenges(ctx, o.OrderID, st)
-		if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
+		if err := j.SaveOutcome(context.WithoutCancel(ctx), st); err != nil {
 			return false, err
 		}
 		return true, nil
@@ -532,7 +532,7 @@ func (f *Flow) poll(ctx context.Context, req ca.Request, id ID, st *ca.State, j 
 			chain += c + "\n"
 		}
 		st.ChainPEM, st.Progress = chain, f.Now()
-		if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
+		if err := j.SaveOutcome(context.WithoutCancel(ctx), st); err != nil {
 			return nil, err
 		}
 		return ca.VerifyChain(req, []byte(chain))
@@ -610,25 +610,6 @@ func finalWords(status string) string {
 		return "its certificate expired before it was collected"
 	}
 	return "it will not deliver a certificate"
-}
-
-// saveHard retries saving a state that records money already spent.
-func saveHard(ctx context.Context, j ca.Journal, st *ca.State) error {
-	var err error
-	for i := range 5 {
-		if err = j.Save(ctx, st); err == nil {
-			return nil
-		}
-		if i == 4 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(i+1) * 200 * time.Millisecond):
-		}
-	}
-	return err
 }
 
 // classify turns client errors into the ca package's classes. ordered: an

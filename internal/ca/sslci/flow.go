@@ -196,7 +196,7 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 	}
 	chain := strings.TrimSpace(resp.CRT) + "\n" + strings.TrimSpace(resp.CA) + "\n"
 	st.ChainPEM, st.Intent, st.Progress = chain, nil, f.Now()
-	if err := saveHard(ctx, j, st); err != nil {
+	if err := j.SaveOutcome(ctx, st); err != nil {
 		return nil, err
 	}
 	return ca.VerifyChain(req, []byte(chain))
@@ -218,22 +218,6 @@ func (f *Flow) recover(ctx context.Context, req ca.Request, since time.Time) err
 		}
 	}
 	return nil
-}
-
-// saveHard retries saving a state that records money already spent.
-func saveHard(ctx context.Context, j ca.Journal, st *ca.State) error {
-	var err error
-	for i := range 5 {
-		if err = j.Save(ctx, st); err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(i+1) * 200 * time.Millisecond):
-		}
-	}
-	return err
 }
 
 func challengeFor(name string, v Verification) *ca.Challenge {

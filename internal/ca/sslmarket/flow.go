@@ -166,7 +166,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		return nil, f.orderFailed(ctx, err, st, j)
 	}
 	st.OrderID, st.Intent, st.Progress = strconv.FormatInt(int64(resp.OrderID), 10), nil, f.Now()
-	if err := saveHard(ctx, j, st); err != nil {
+	if err := j.SaveOutcome(ctx, st); err != nil {
 		// The order is paid for; the intent in the journal leads the
 		// recovery to it once it is stale.
 		return nil, fmt.Errorf("SSLmarket order %d was placed but its id could not be saved (it will be adopted from the order list): %w", resp.OrderID, err)
@@ -186,7 +186,7 @@ func (f *Flow) orderFailed(ctx context.Context, err error, st *ca.State, j ca.Jo
 		return fmt.Errorf("SSLmarket order insert, outcome unknown (the order list is searched before ordering again): %w", err)
 	}
 	st.Intent, st.Progress = nil, f.Now()
-	if serr := saveHard(ctx, j, st); serr != nil {
+	if serr := j.SaveOutcome(ctx, st); serr != nil {
 		return serr
 	}
 	switch {
@@ -338,7 +338,7 @@ func (f *Flow) download(ctx context.Context, req ca.Request, id int64, st *ca.St
 	for i := range st.Names {
 		st.Names[i].Verified, st.Names[i].Challenge, st.Names[i].LastError = true, nil, ""
 	}
-	if err := saveHard(context.WithoutCancel(ctx), j, st); err != nil {
+	if err := j.SaveOutcome(context.WithoutCancel(ctx), st); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -470,25 +470,6 @@ func (f *Flow) resend(ctx context.Context, req ca.Request, id int64, st *ca.Stat
 		return "", err
 	}
 	return "; the approval emails were sent again", nil
-}
-
-// saveHard retries saving a state that records money already spent.
-func saveHard(ctx context.Context, j ca.Journal, st *ca.State) error {
-	var err error
-	for i := range 4 {
-		if err = j.Save(ctx, st); err == nil {
-			return nil
-		}
-		if i == 3 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(100<<i) * time.Millisecond):
-		}
-	}
-	return err
 }
 
 // apiWords is the reseller's type and description of an error.

@@ -1,6 +1,6 @@
 // Package http01 serves HTTP validation files. Challenges live in the order
-// state on each CertificateRequest/CSR; the responder finds them through a
-// cache index, so every replica answers every open challenge.
+// state on each ResellerOrder; the responder finds them through a cache
+// index, so every replica answers every open challenge.
 package http01
 
 import (
@@ -13,15 +13,14 @@ import (
 	"strings"
 	"time"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	certificatesv1 "k8s.io/api/certificates/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
-// indexKey indexes requests by the host+path of their open HTTP challenges.
+// indexKey indexes orders by the host+path of their open HTTP challenges.
 const indexKey = "reseller-issuer.dev/http01-challenge"
 
 // FieldIndexer is the part of a manager's field indexer the responder uses.
@@ -29,23 +28,21 @@ type FieldIndexer interface {
 	IndexField(ctx context.Context, obj client.Object, field string, extract client.IndexerFunc) error
 }
 
-// RegisterIndexes adds the challenge index for CertificateRequests and CSRs.
+// RegisterIndexes adds the challenge index for ResellerOrders.
 func RegisterIndexes(ctx context.Context, idx FieldIndexer) error {
-	for _, obj := range []client.Object{&cmapi.CertificateRequest{}, &certificatesv1.CertificateSigningRequest{}} {
-		if err := idx.IndexField(ctx, obj, indexKey, challengeKeys); err != nil {
-			return fmt.Errorf("indexing HTTP challenges: %w", err)
-		}
+	if err := idx.IndexField(ctx, &v1alpha1.ResellerOrder{}, indexKey, challengeKeys); err != nil {
+		return fmt.Errorf("indexing HTTP challenges: %w", err)
 	}
 	return nil
 }
 
 func challengeKeys(obj client.Object) []string {
-	st, err := order.Load(obj)
-	if err != nil || st == nil {
+	o, ok := obj.(*v1alpha1.ResellerOrder)
+	if !ok {
 		return nil
 	}
 	var keys []string
-	for _, ch := range st.OpenChallenges() {
+	for _, ch := range order.StateOf(o).OpenChallenges() {
 		if ch.Type == ca.HTTP01 {
 			keys = append(keys, key(ch.Name, ch.Path))
 		}
@@ -89,44 +86,18 @@ func (r *Responder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func (r *Responder) lookup(ctx context.Context, host, path string) (string, bool, error) {
 	k := key(host, path)
-	lists := []client.ObjectList{&cmapi.CertificateRequestList{}, &certificatesv1.CertificateSigningRequestList{}}
-	for _, list := range lists {
-		if err := r.Reader.List(ctx, list, client.MatchingFields{indexKey: k}); err != nil {
-			return "", false, err
-		}
-		var found string
-		var ok bool
-		for _, obj := range items(list) {
-			st, err := order.Load(obj)
-			if err != nil || st == nil {
-				continue
+	var list v1alpha1.ResellerOrderList
+	if err := r.Reader.List(ctx, &list, client.MatchingFields{indexKey: k}); err != nil {
+		return "", false, err
+	}
+	for i := range list.Items {
+		for _, ch := range order.StateOf(&list.Items[i]).OpenChallenges() {
+			if ch.Type == ca.HTTP01 && key(ch.Name, ch.Path) == k {
+				return ch.Content, true, nil
 			}
-			for _, ch := range st.OpenChallenges() {
-				if ch.Type == ca.HTTP01 && key(ch.Name, ch.Path) == k {
-					found, ok = ch.Content, true
-				}
-			}
-		}
-		if ok {
-			return found, true, nil
 		}
 	}
 	return "", false, nil
-}
-
-func items(list client.ObjectList) []client.Object {
-	var out []client.Object
-	switch l := list.(type) {
-	case *cmapi.CertificateRequestList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *certificatesv1.CertificateSigningRequestList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	}
-	return out
 }
 
 // Present has nothing to do: the journal already holds the challenge and the

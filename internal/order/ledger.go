@@ -1,0 +1,87 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+)
+
+// +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerorders,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerorders/status,verbs=get;update
+
+// PointerAnnotation on a request names the ResellerOrder it works on.
+const PointerAnnotation = "reseller-issuer.dev/order"
+
+// Ledger reads and claims ResellerOrders. Every read that decides about
+// money is live (the cache may lag behind another worker's claim).
+type Ledger struct {
+	Client client.Client
+	Reader client.Reader
+	Now    func() time.Time
+}
+
+// Orders lists the orders ever placed for k in namespace ns, oldest first.
+func (l *Ledger) Orders(ctx context.Context, ns string, k Key) ([]v1alpha1.ResellerOrder, error) {
+	var list v1alpha1.ResellerOrderList
+	if err := l.Reader.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelOrderKey: k.Hash()}); err != nil {
+		return nil, fmt.Errorf("reading the ResellerOrders for %v: %w", k.Names, err)
+	}
+	orders := list.Items
+	slices.SortFunc(orders, func(a, b v1alpha1.ResellerOrder) int { return seqOf(a.Name) - seqOf(b.Name) })
+	return orders, nil
+}
+
+// RaceError reports that another worker created the same order first.
+type RaceError struct{ Name string }
+
+func (e *RaceError) Error() string {
+	return fmt.Sprintf("another worker claimed ResellerOrder %s first", e.Name)
+}
+
+// Claim creates order seq of k in ns, claimed by claim, labeled with the
+// Certificate it serves (may be empty). The create is the lock: when the
+// name exists, another worker won and RaceError is returned.
+func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1alpha1.OrderClaim, certificate string) (*v1alpha1.ResellerOrder, error) {
+	o := &v1alpha1.ResellerOrder{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: k.OrderName(seq), Labels: map[string]string{v1alpha1.LabelOrderKey: k.Hash()}},
+		Spec:       k.Spec(),
+	}
+	if certificate != "" {
+		o.Labels[v1alpha1.LabelCertificate] = certificate
+	}
+	if err := l.Client.Create(ctx, o); err != nil {
+		if apierrors.IsAlreadyExists(err) {
+			return nil, &RaceError{Name: o.Name}
+		}
+		return nil, fmt.Errorf("claiming ResellerOrder %s/%s: %w", ns, o.Name, err)
+	}
+	now := metav1.NewTime(l.Now())
+	o.Status = v1alpha1.OrderStatus{State: v1alpha1.OrderClaimed, Claim: &claim, Progress: &now}
+	if err := l.Client.Status().Update(ctx, o); err != nil {
+		return nil, fmt.Errorf("recording the claim of ResellerOrder %s/%s: %w", ns, o.Name, err)
+	}
+	return o, nil
+}
+
+// TakeOver makes claim the claim of o, under o's resourceVersion: of two
+// workers taking the same order over, one fails with a conflict. A paid
+// call in flight (claim.Step) stays recorded, so the new claimant's
+// recovery looks for its outcome.
+func (l *Ledger) TakeOver(ctx context.Context, o *v1alpha1.ResellerOrder, claim v1alpha1.OrderClaim) (*v1alpha1.ResellerOrder, error) {
+	next := o.DeepCopy()
+	if prev := o.Status.Claim; prev != nil {
+		claim.Step, claim.At, claim.Attempt = prev.Step, prev.At, prev.Attempt
+	}
+	next.Status.Claim = &claim
+	if err := l.Client.Status().Update(ctx, next); err != nil {
+		return nil, fmt.Errorf("taking ResellerOrder %s/%s over: %w", o.Namespace, o.Name, err)
+	}
+	return next, nil
+}

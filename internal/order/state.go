@@ -1,0 +1,130 @@
+package order
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+)
+
+// maxCertificates is how many obtained certificates an order lists.
+const maxCertificates = 20
+
+// StateOf is the flow's view of an order: what a reseller flow reads and
+// saves through the Journal.
+func StateOf(o *v1alpha1.ResellerOrder) *ca.State {
+	s := &o.Status
+	st := &ca.State{Version: ca.StateVersion, Provider: o.Spec.Provider, OrderID: s.OrderID, ChainPEM: s.Chain, EmailResent: s.EmailResent}
+	if s.Progress != nil {
+		st.Progress = s.Progress.Time
+	} else {
+		st.Progress = o.CreationTimestamp.Time
+	}
+	if c := s.Claim; c != nil && c.Step != "" && c.At != nil {
+		st.Intent = &ca.Intent{Step: c.Step, At: c.At.Time, Attempt: int(c.Attempt)}
+	}
+	for _, n := range s.Names {
+		ns := ca.NameState{Name: n.Name, OrderID: n.OrderID, Verified: n.Verified, LastError: n.LastError, Method: n.Method}
+		if ch := n.Challenge; ch != nil {
+			ns.Challenge = &ca.Challenge{Name: n.Name, Type: ch.Type, Path: ch.Path, Content: ch.Content, Record: ch.Record, RecordType: ch.RecordType}
+		}
+		st.Names = append(st.Names, ns)
+	}
+	return st
+}
+
+// applyState writes the flow's state st onto the order's status, for the
+// request named request, at now: the state enum follows from it, and a new
+// chain is recorded among the certificates obtained.
+func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now time.Time) {
+	s := &o.Status
+	prevChain := s.Chain
+	s.OrderID, s.Chain, s.EmailResent = st.OrderID, st.ChainPEM, st.EmailResent
+	if !st.Progress.IsZero() {
+		s.Progress = &metav1.Time{Time: st.Progress}
+	}
+	if s.Claim != nil {
+		if st.Intent != nil {
+			s.Claim.Step, s.Claim.At, s.Claim.Attempt = st.Intent.Step, &metav1.Time{Time: st.Intent.At}, int32(min(st.Intent.Attempt, math.MaxInt32)) //nolint:gosec // bounded on the line
+		} else {
+			s.Claim.Step, s.Claim.At = "", nil
+		}
+	}
+	old := map[string]v1alpha1.OrderName{}
+	for _, n := range s.Names {
+		old[n.Name] = n
+	}
+	s.Names = nil
+	for _, n := range st.Names {
+		on := v1alpha1.OrderName{Name: n.Name, OrderID: n.OrderID, Verified: n.Verified, LastError: n.LastError, Method: n.Method}
+		if n.Verified {
+			on.VerifiedAt = old[n.Name].VerifiedAt
+			if on.VerifiedAt == nil {
+				on.VerifiedAt = &metav1.Time{Time: now}
+			}
+		}
+		if ch := n.Challenge; ch != nil {
+			on.Challenge = &v1alpha1.OrderChallenge{Type: ch.Type, Path: ch.Path, Content: ch.Content, Record: ch.Record, RecordType: ch.RecordType}
+		}
+		s.Names = append(s.Names, on)
+	}
+	if s.Chain != "" && s.Chain != prevChain {
+		if c, err := obtained(s.Chain, request, now, len(s.Certificates) > 0); err == nil {
+			s.Certificates = append(s.Certificates, c)
+			if len(s.Certificates) > maxCertificates {
+				s.Certificates = s.Certificates[len(s.Certificates)-maxCertificates:]
+			}
+		}
+	}
+	s.State = stateOf(s)
+}
+
+// stateOf derives the order's state from what is known; final states
+// (expired, canceled, failed) are set by whoever learns them and kept.
+func stateOf(s *v1alpha1.OrderStatus) v1alpha1.OrderState {
+	switch s.State {
+	case v1alpha1.OrderExpired, v1alpha1.OrderCanceled, v1alpha1.OrderFailed:
+		return s.State
+	}
+	reissuing := s.Claim != nil && s.Claim.Step == StepReissue
+	switch {
+	case s.Chain != "" && !reissuing:
+		return v1alpha1.OrderIssued
+	case reissuing:
+		return v1alpha1.OrderReissuing
+	case s.OrderID != "" || anyOpen(s.Names):
+		if anyOpen(s.Names) {
+			return v1alpha1.OrderValidating
+		}
+		return v1alpha1.OrderOrdered
+	}
+	return v1alpha1.OrderClaimed
+}
+
+func anyOpen(names []v1alpha1.OrderName) bool {
+	for _, n := range names {
+		if n.Challenge != nil && !n.Verified {
+			return true
+		}
+	}
+	return false
+}
+
+// obtained describes the leaf of chainPEM.
+func obtained(chainPEM, request string, now time.Time, reissue bool) (v1alpha1.ObtainedCertificate, error) {
+	leaf, err := ca.Leaf([]byte(chainPEM))
+	if err != nil {
+		return v1alpha1.ObtainedCertificate{}, err
+	}
+	return v1alpha1.ObtainedCertificate{
+		Serial:     fmt.Sprintf("%x", leaf.SerialNumber),
+		NotAfter:   metav1.Time{Time: leaf.NotAfter},
+		ObtainedAt: metav1.Time{Time: now},
+		Request:    request,
+		Reissue:    reissue,
+	}, nil
+}
