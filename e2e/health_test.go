@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	eventsv1 "k8s.io/api/events/v1"
@@ -137,4 +139,38 @@ func waitEventAbout(t *testing.T, s *framework.Stack, ns, name, reason, typ stri
 		assert.True(c, found, "a %s %s Event about %s/%s", typ, reason, ns, name)
 	}, time.Minute, time.Second)
 	return ev
+}
+
+// An order the reseller refuses for lack of funds keeps the request
+// Pending with that reason and a Warning Event, buys nothing, and completes
+// by itself once the account is topped up: exactly one order.
+func TestInsufficientFunds(t *testing.T) {
+	s := sharedStack(t)
+	ctx := context.Background()
+	account := "funds-cyberssl"
+	ns := account
+	createNamespace(t, s, ns)
+	createSecret(t, s, ns, "api", accounts[account])
+	require.NoError(t, s.SetBalance(ctx, account, "1.00")) // the product costs 5.00
+	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "cyberssl"}, Spec: specFor(s, v1alpha1.ProviderCyberSSL, "api")}
+	require.NoError(t, s.Control.Client.Create(ctx, issuer))
+	waitIssuerCondition(t, s, issuer, metav1.ConditionTrue)
+	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: v1alpha1.KindResellerIssuer, Name: "cyberssl"}
+	cert := createCertificate(t, s, ns, "shop", ref, "shop.funds.example.com")
+
+	msg := waitRequestMessage(t, s, ns, "shop", "InsufficientFunds")
+	assert.Contains(t, msg, "top up the reseller account")
+	waitEventAbout(t, s, ns, "shop", "InsufficientFunds", "Warning")
+	stats, err := s.SandboxStats(ctx)
+	require.NoError(t, err)
+	assert.Positive(t, stats.CyberSSL[account].FundsRefusals, "the reseller refused the order")
+	assert.Zero(t, stats.CyberSSL[account].Orders, "nothing bought")
+	require.NoError(t, s.Control.Client.Get(ctx, client.ObjectKeyFromObject(cert), cert))
+	for _, c := range cert.Status.Conditions {
+		assert.False(t, c.Type == cmapi.CertificateConditionReady && c.Status == cmmeta.ConditionTrue)
+	}
+
+	require.NoError(t, s.SetBalance(ctx, account, "1000.00"))
+	waitCertificateReady(t, s, cert)
+	assert.Equal(t, 1, orders(t, s, v1alpha1.ProviderCyberSSL, account), "exactly one order after the top-up")
 }

@@ -57,6 +57,7 @@ var accounts = map[string]string{
 	"dcv-sslmarket-gateway": "canary-7f3a-dcv-sslmarket-gateway",
 	"dcv-cyberssl-ingress":  "canary-7f3a-dcv-cyberssl-ingress",
 	"health-cyberssl":       "canary-7f3a-health-cyberssl",
+	"funds-cyberssl":        "canary-7f3a-funds-cyberssl",
 	"metrics-sslci":         "canary-7f3a-metrics-sslci",
 	"metrics-sslmarket":     "canary-7f3a-metrics-sslmarket",
 	"metrics-cyberssl":      "canary-7f3a-metrics-cyberssl",

@@ -39,6 +39,22 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 // Credentials wraps err as a CredentialsError.
 func Credentials(err error) error { return &CredentialsError{Err: err} }
 
+// FundsError means the reseller refused a paid call for lack of funds:
+// nothing was bought, and the call may be made again after a top-up.
+type FundsError struct{ Err error }
+
+func (e *FundsError) Error() string { return e.Err.Error() }
+func (e *FundsError) Unwrap() error { return e.Err }
+
+// InsufficientFunds wraps err as a FundsError.
+func InsufficientFunds(err error) error { return &FundsError{Err: err} }
+
+// IsInsufficientFunds reports whether err is a FundsError.
+func IsInsufficientFunds(err error) bool {
+	var f *FundsError
+	return errors.As(err, &f)
+}
+
 // IsPending, IsPermanent and IsCredentials classify an error.
 func IsPending(err error) (*PendingError, bool) {
 	var p *PendingError

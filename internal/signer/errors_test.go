@@ -33,6 +33,7 @@ func TestToSignerError(t *testing.T) {
 		{name: "conflict", err: conflict, want: "pending", wantRequeue: time.Second},
 		{name: "wrapped conflict", err: fmt.Errorf("saving the order state: %w", conflict), want: "pending", wantRequeue: time.Second},
 		{name: "plain error", err: errors.New("connection reset"), want: "pending", wantRequeue: wait},
+		{name: "insufficient funds waits, never fails", err: fmt.Errorf("order: %w", ca.InsufficientFunds(errors.New("402 insufficient balance"))), want: "pending", wantRequeue: fundsRetry},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

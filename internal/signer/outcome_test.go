@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -94,6 +95,7 @@ func TestWaitsAreRecorded(t *testing.T) {
 		{name: "a transient error", issueErr: errors.New("HTTP 502"), want: metrics.WaitRetrying},
 		{name: "a flow that waits", issueErr: ca.Pending("waiting for DCV", time.Minute), want: ""},
 		{name: "the spend guard", limits: &v1alpha1.Limits{MaxNewOrdersPerDay: ptr.To[int32](0)}, want: metrics.WaitLimit},
+		{name: "a refusal for funds", issueErr: ca.InsufficientFunds(errors.New("402")), want: metrics.WaitFunds},
 		{name: "issued", want: "-"},
 		{name: "failed", issueErr: ca.Permanent(errors.New("rejected")), want: "-"},
 	}
@@ -106,8 +108,16 @@ func TestWaitsAreRecorded(t *testing.T) {
 			w := &metrics.Waits{}
 			w.Set(requestUID, "stale")
 			e.signer.Waits = w
+			rec := events.NewFakeRecorder(10)
+			e.signer.Events = rec
 			e.provider.issueErr = tt.issueErr
 			_, _ = e.signer.Sign(context.Background(), signer.CertificateRequestObjectFromCertificateRequest(e.request(t)), issuer)
+			if tt.want == metrics.WaitFunds {
+				require.Len(t, rec.Events, 1)
+				ev := <-rec.Events
+				assert.Contains(t, ev, "Warning InsufficientFunds")
+				assert.Contains(t, ev, "top up the sslci account")
+			}
 			got, seen := w.Get(requestUID)
 			if tt.want == "-" {
 				assert.False(t, seen, "a finished request is forgotten")

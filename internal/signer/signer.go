@@ -155,6 +155,12 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if p, pending := ca.IsPending(err); pending {
 		p.Reason = withInstructions(p.Reason, presenter.Instructions())
 	}
+	if ca.IsInsufficientFunds(err) {
+		a.wait = metrics.WaitFunds
+		if s.Events != nil {
+			s.Events.Eventf(live, issuer, corev1.EventTypeWarning, ReasonInsufficientFunds, "Order", "%s; top up the %s account: the request goes on by itself", err.Error(), spec.Provider())
+		}
+	}
 	if ferr := presenter.Finish(ctx, st, err == nil || ca.IsPermanent(err)); ferr != nil {
 		logr.FromContextOrDiscard(ctx).Info("could not tidy the request's challenges; retrying on the next reconcile", "error", ferr.Error())
 	}

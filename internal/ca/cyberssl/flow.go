@@ -182,6 +182,9 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		if IsAuth(err) {
 			return "", ca.Credentials(fmt.Errorf("add_ssl_order: %w", err))
 		}
+		if IsInsufficientFunds(err) {
+			return "", ca.InsufficientFunds(fmt.Errorf("CyberSSL refused the order for lack of funds: %s", apiMessage(err)))
+		}
 		return "", ca.Permanent(fmt.Errorf("CyberSSL refused the order for product %d: %s", f.ProductID, apiMessage(err)))
 	}
 	st.OrderID, st.Intent, st.Names, st.Progress = resp.OrderID.String(), nil, nil, f.Now()

@@ -530,3 +530,27 @@ func TestFlowPerNameMethods(t *testing.T) {
 	require.ErrorIs(t, err, mailbox.ErrVoid)
 	assert.Equal(t, 1, f.orders())
 }
+
+// An order refused for lack of funds buys nothing, keeps no intent, and is
+// placed once the balance is topped up.
+func TestFlowWaitsForFunds(t *testing.T) {
+	f := newFixture(t)
+	require.True(t, f.sb.SetBalance(account, 1_00))
+	req := request(t, "a.example.com")
+
+	_, err := f.step(t, req)
+	require.Error(t, err)
+	assert.True(t, ca.IsInsufficientFunds(err), "%v", err)
+	assert.False(t, ca.IsPermanent(err), "a refusal for funds is not final")
+	assert.Contains(t, err.Error(), "insufficient balance")
+	st := f.journal.Load(t)
+	assert.Nil(t, st.Intent, "nothing is pending at the reseller")
+	assert.Empty(t, st.OrderID)
+	assert.Equal(t, 0, f.orders())
+
+	require.True(t, f.sb.SetBalance(account, 1000_00))
+	res, err := f.drive(t, req)
+	require.NoError(t, err)
+	requireIssued(t, res, "a.example.com")
+	assert.Equal(t, 1, f.orders(), "exactly one paid order after the top-up")
+}
