@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
@@ -25,12 +26,12 @@ const dnsZone = "dcv.test"
 // dns01Solvers validates every name by RFC 2136 updates to the stack's Knot.
 func dns01Solvers(s *framework.Stack) *v1alpha1.DomainValidation {
 	return &v1alpha1.DomainValidation{Solvers: []v1alpha1.Solver{{
-		DNS01: &v1alpha1.DNS01Solver{RFC2136: &v1alpha1.RFC2136{
+		DNS01: &v1alpha1.DNS01Solver{ACMEChallengeSolverDNS01: cmacme.ACMEChallengeSolverDNS01{RFC2136: &cmacme.ACMEIssuerDNS01ProviderRFC2136{
 			Nameserver:    s.DNS.Addr(),
 			TSIGKeyName:   s.DNS.KeyName,
 			TSIGAlgorithm: "HMACSHA256",
-			TSIGSecretRef: &v1alpha1.SecretKeySelector{Name: "tsig", Key: "secret"},
-		}},
+			TSIGSecret:    cmmeta.SecretKeySelector{LocalObjectReference: cmmeta.LocalObjectReference{Name: "tsig"}, Key: "secret"},
+		}}},
 	}}}
 }
 

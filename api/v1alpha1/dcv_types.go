@@ -1,5 +1,9 @@
 package v1alpha1
 
+import (
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
+)
+
 // DomainValidation lists solvers; for each name the most specific matching
 // solver wins (ACME style). A name no solver matches is validated manually.
 type DomainValidation struct {
@@ -116,40 +120,30 @@ type ParentReference struct {
 	SectionName string `json:"sectionName,omitempty"`
 }
 
-// DNS01Solver publishes DNS records.
+// DNS01Solver publishes DNS records through exactly one provider. It is
+// cert-manager's ACME dns01 block (cert-manager.io/v1 Issuer
+// spec.acme.solvers[].dns01), the same Go type, so a block that works there
+// works here unchanged: route53, cloudDNS, azureDNS, cloudflare,
+// digitalocean, akamai, acmeDNS, rfc2136 or webhook, and cnameStrategy.
+// Secret references name Secrets in the Issuer's namespace (a
+// ResellerClusterIssuer's in the cluster resource namespace). Leaving a
+// provider's credentials out (ambient credentials: IRSA, Workload Identity,
+// managed identity) works only for a ResellerClusterIssuer and only with the
+// controller's --cluster-issuer-ambient-credentials. Every provider writes
+// TXT records; rfc2136 also writes the CNAME records CyberSSL asks for.
 //
-// +kubebuilder:validation:XValidation:rule="has(self.rfc2136)",message="a DNS provider (rfc2136) must be set"
+// +kubebuilder:validation:XValidation:rule="(has(self.route53)?1:0)+(has(self.cloudDNS)?1:0)+(has(self.azureDNS)?1:0)+(has(self.cloudflare)?1:0)+(has(self.digitalocean)?1:0)+(has(self.akamai)?1:0)+(has(self.acmeDNS)?1:0)+(has(self.rfc2136)?1:0)+(has(self.webhook)?1:0)==1",message="exactly one of route53, cloudDNS, azureDNS, cloudflare, digitalocean, akamai, acmeDNS, rfc2136 or webhook must be set"
+// +kubebuilder:validation:XValidation:rule="!has(self.rfc2136) || has(self.rfc2136.tsigKeyName) == (has(self.rfc2136.tsigSecretSecretRef) && size(self.rfc2136.tsigSecretSecretRef.name) > 0)",message="tsigKeyName and tsigSecretSecretRef must be set together",fieldPath=".rfc2136.tsigSecretSecretRef",reason="FieldValueRequired"
+// +kubebuilder:validation:XValidation:rule="!has(self.rfc2136) || !has(self.rfc2136.tsigAlgorithm) || self.rfc2136.tsigAlgorithm in ['HMACMD5', 'HMACSHA1', 'HMACSHA256', 'HMACSHA512', 'hmacmd5', 'hmacsha1', 'hmacsha256', 'hmacsha512']",message="tsigAlgorithm must be HMACMD5 (the default), HMACSHA1, HMACSHA256 or HMACSHA512",fieldPath=".rfc2136.tsigAlgorithm",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="!has(self.rfc2136) || size(self.rfc2136.nameserver) > 0",message="nameserver is required",fieldPath=".rfc2136.nameserver",reason="FieldValueRequired"
+// +kubebuilder:validation:XValidation:rule="!has(self.cloudflare) || has(self.cloudflare.apiKeySecretRef) != has(self.cloudflare.apiTokenSecretRef)",message="exactly one of apiKeySecretRef or apiTokenSecretRef must be set",fieldPath=".cloudflare",reason="FieldValueInvalid"
+// +kubebuilder:validation:XValidation:rule="!has(self.cloudflare) || !has(self.cloudflare.apiKeySecretRef) || has(self.cloudflare.email)",message="email is required with apiKeySecretRef",fieldPath=".cloudflare.email",reason="FieldValueRequired"
+// +kubebuilder:validation:XValidation:rule="!has(self.route53) || !(has(self.route53.accessKeyID) && has(self.route53.accessKeyIDSecretRef))",message="accessKeyID and accessKeyIDSecretRef cannot both be set",fieldPath=".route53.accessKeyIDSecretRef",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="!has(self.azureDNS) || (has(self.azureDNS.clientID) == has(self.azureDNS.clientSecretSecretRef) && has(self.azureDNS.clientID) == has(self.azureDNS.tenantID))",message="clientID, clientSecretSecretRef and tenantID must be set together",fieldPath=".azureDNS.clientSecretSecretRef",reason="FieldValueRequired"
+// +kubebuilder:validation:XValidation:rule="!has(self.azureDNS) || !has(self.azureDNS.managedIdentity) || !has(self.azureDNS.clientID)",message="managedIdentity cannot be used with clientID, clientSecretSecretRef and tenantID",fieldPath=".azureDNS.managedIdentity",reason="FieldValueForbidden"
+// +kubebuilder:validation:XValidation:rule="!has(self.webhook) || (size(self.webhook.groupName) > 0 && size(self.webhook.solverName) > 0)",message="groupName and solverName are required",fieldPath=".webhook",reason="FieldValueRequired"
 type DNS01Solver struct {
-	// RFC2136 sends dynamic updates with TSIG.
-	// +optional
-	RFC2136 *RFC2136 `json:"rfc2136,omitempty"`
-}
-
-// RFC2136 configures dynamic DNS updates.
-//
-// +kubebuilder:validation:XValidation:rule="has(self.tsigKeyName) == has(self.tsigSecretRef)",message="tsigKeyName and tsigSecretRef must be set together",fieldPath=".tsigSecretRef",reason="FieldValueRequired"
-type RFC2136 struct {
-	// Nameserver is host:port of the authoritative server.
-	// +required
-	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=261
-	// +kubebuilder:validation:Pattern=`^(\[[0-9a-fA-F:.]+\]|[-a-zA-Z0-9.]+):[0-9]{1,5}$`
-	Nameserver string `json:"nameserver"`
-
-	// TSIGKeyName is the TSIG key's name.
-	// +optional
-	// +kubebuilder:validation:MaxLength=253
-	TSIGKeyName string `json:"tsigKeyName,omitempty"`
-
-	// TSIGAlgorithm of the key.
-	// +optional
-	// +kubebuilder:default=HMACSHA256
-	// +kubebuilder:validation:Enum=HMACSHA256;HMACSHA384;HMACSHA512
-	TSIGAlgorithm string `json:"tsigAlgorithm,omitempty"`
-
-	// TSIGSecretRef holds the base64 TSIG secret.
-	// +optional
-	TSIGSecretRef *SecretKeySelector `json:"tsigSecretRef,omitempty"`
+	cmacme.ACMEChallengeSolverDNS01 `json:",inline"`
 }
 
 // EmailSolver approves names by email.

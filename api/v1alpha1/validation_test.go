@@ -217,8 +217,8 @@ func checkSecretRefs(t *testing.T, issuer *unstructured.Unstructured, secrets ma
 	}
 	solvers, _, _ := unstructured.NestedSlice(spec, "domainValidation", "solvers")
 	for _, s := range solvers {
-		if ref, ok, _ := unstructured.NestedMap(s.(map[string]any), "dns01", "rfc2136", "tsigSecretRef"); ok {
-			refs = append(refs, ref)
+		if dns01, ok, _ := unstructured.NestedMap(s.(map[string]any), "dns01"); ok {
+			refs = append(refs, secretRefsIn(dns01)...)
 		}
 	}
 	require.NotEmpty(t, refs, "%s/%s references no Secret", issuer.GetKind(), issuer.GetName())
@@ -229,6 +229,24 @@ func checkSecretRefs(t *testing.T, issuer *unstructured.Unstructured, secrets ma
 			assert.Contains(t, keys, ref["key"], "Secret %s lacks key %v", key, ref["key"])
 		}
 	}
+}
+
+// secretRefsIn collects every *SecretRef of a dns01 block (cert-manager's
+// names: tsigSecretSecretRef, apiTokenSecretRef, accountSecretRef, ...).
+func secretRefsIn(m map[string]any) []map[string]any {
+	var out []map[string]any
+	for k, v := range m {
+		sub, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		if strings.HasSuffix(k, "SecretRef") {
+			out = append(out, sub)
+			continue
+		}
+		out = append(out, secretRefsIn(sub)...)
+	}
+	return out
 }
 
 func checkCertificate(t *testing.T, obj *unstructured.Unstructured) {
@@ -384,7 +402,7 @@ var invalidCases = []invalidCase{
 		path: "spec.sslci.url", msg: "must name a host"},
 	{name: "rfc2136 key name without secret", provider: "sslci",
 		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigKeyName: "k"}}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigSecretRef", msg: "must be set together"},
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigSecretSecretRef", msg: "must be set together"},
 	{name: "selector zone not a DNS name", provider: "sslci",
 		mutate: solvers(`[{selector: {dnsZones: ["not a name!"]}, http01: {}}]`),
 		path:   "spec.domainValidation.solvers[0].selector.dnsZones[0]", msg: "should match"},
@@ -523,19 +541,79 @@ var invalidCases = []invalidCase{
 		path:   "spec.domainValidation.solvers[0].http01.gatewayHTTPRoute.parentRefs", msg: "should have at least 1 items"},
 	{name: "dns01 without provider", provider: "sslci",
 		mutate: solvers(`[{dns01: {}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01", msg: "a DNS provider (rfc2136) must be set"},
-	{name: "rfc2136 nameserver without port", provider: "sslci",
-		mutate: solvers(`[{dns01: {rfc2136: {nameserver: ns1.example.com}}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.nameserver", msg: "should match"},
-	{name: "rfc2136 IPv6 nameserver without brackets", provider: "sslci",
-		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "2001:db8::53"}}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.nameserver", msg: "should match"},
+		path:   "spec.domainValidation.solvers[0].dns01", msg: "exactly one of route53, cloudDNS, azureDNS, cloudflare, digitalocean, akamai, acmeDNS, rfc2136 or webhook must be set"},
+	{name: "dns01 with two providers", provider: "cyberssl",
+		mutate: solvers(`[{http01: {}}, {dns01: {rfc2136: {nameserver: "ns1.example.com"}, cloudflare: {apiTokenSecretRef: {name: cf, key: token}}}}]`),
+		path:   "spec.domainValidation.solvers[1].dns01", msg: "exactly one of route53, cloudDNS"},
+	{name: "dns01 cnameStrategy unknown", provider: "sslci",
+		mutate: solvers(`[{dns01: {cnameStrategy: Always, rfc2136: {nameserver: "ns1.example.com"}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cnameStrategy", msg: "Unsupported value"},
+	{name: "rfc2136 empty nameserver", provider: "sslci",
+		mutate: solvers(`[{dns01: {rfc2136: {nameserver: ""}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.nameserver", msg: "nameserver is required"},
+	{name: "rfc2136 without nameserver", provider: "sslci",
+		mutate: solvers(`[{dns01: {rfc2136: {tsigKeyName: k}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.nameserver", msg: "Required value"},
 	{name: "rfc2136 bad tsigAlgorithm", provider: "sslci",
-		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigAlgorithm: HMACMD5}}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigAlgorithm", msg: "Unsupported value"},
-	{name: "rfc2136 tsigSecretRef empty name", provider: "sslci",
-		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigKeyName: k, tsigSecretRef: {name: "", key: secret}}}}]`),
-		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigSecretRef.name", msg: "should be at least 1 chars long"},
+		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigAlgorithm: HMACSHA224}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigAlgorithm", msg: "tsigAlgorithm must be HMACMD5 (the default), HMACSHA1, HMACSHA256 or HMACSHA512"},
+	{name: "rfc2136 bad protocol", provider: "sslci",
+		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", protocol: SCTP}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.protocol", msg: "Unsupported value"},
+	{name: "rfc2136 tsigSecretSecretRef empty name", provider: "sslci",
+		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigKeyName: k, tsigSecretSecretRef: {name: "", key: secret}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigSecretSecretRef", msg: "tsigKeyName and tsigSecretSecretRef must be set together"},
+	{name: "rfc2136 the old tsigSecretRef", provider: "sslci",
+		mutate: solvers(`[{dns01: {rfc2136: {nameserver: "ns1.example.com:53", tsigKeyName: k, tsigSecretRef: {name: tsig, key: secret}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.rfc2136.tsigSecretSecretRef", msg: "must be set together"},
+	{name: "cloudflare key and token", provider: "sslci",
+		mutate: solvers(`[{dns01: {cloudflare: {email: a@example.com, apiKeySecretRef: {name: cf, key: k}, apiTokenSecretRef: {name: cf, key: t}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cloudflare", msg: "exactly one of apiKeySecretRef or apiTokenSecretRef must be set"},
+	{name: "cloudflare without credentials", provider: "sslmarket",
+		mutate: solvers(`[{dns01: {cloudflare: {email: a@example.com}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cloudflare", msg: "exactly one of apiKeySecretRef or apiTokenSecretRef must be set"},
+	{name: "cloudflare key without email", provider: "sslci",
+		mutate: solvers(`[{dns01: {cloudflare: {apiKeySecretRef: {name: cf, key: k}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cloudflare.email", msg: "email is required with apiKeySecretRef"},
+	{name: "cloudflare secret ref without name", provider: "sslci",
+		mutate: solvers(`[{dns01: {cloudflare: {apiTokenSecretRef: {key: t}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cloudflare.apiTokenSecretRef.name", msg: "Required value"},
+	{name: "route53 accessKeyID twice", provider: "sslci",
+		mutate: solvers(`[{dns01: {route53: {region: r, accessKeyID: A, accessKeyIDSecretRef: {name: aws, key: id}, secretAccessKeySecretRef: {name: aws, key: s}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.route53.accessKeyIDSecretRef", msg: "accessKeyID and accessKeyIDSecretRef cannot both be set"},
+	{name: "route53 kubernetes auth without serviceAccountRef", provider: "sslci",
+		mutate: solvers(`[{dns01: {route53: {region: r, role: arn, auth: {kubernetes: {}}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.route53.auth.kubernetes.serviceAccountRef", msg: "Required value"},
+	{name: "azureDNS clientID without secret", provider: "sslci",
+		mutate: solvers(`[{dns01: {azureDNS: {clientID: c, tenantID: t, subscriptionID: s, resourceGroupName: g}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.azureDNS.clientSecretSecretRef", msg: "clientID, clientSecretSecretRef and tenantID must be set together"},
+	{name: "azureDNS managed identity and a service principal", provider: "sslci",
+		mutate: solvers(`[{dns01: {azureDNS: {clientID: c, tenantID: t, clientSecretSecretRef: {name: az, key: s}, subscriptionID: s, resourceGroupName: g, managedIdentity: {clientID: m}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.azureDNS.managedIdentity", msg: "managedIdentity cannot be used with clientID"},
+	{name: "azureDNS without subscriptionID", provider: "sslci",
+		mutate: solvers(`[{dns01: {azureDNS: {resourceGroupName: g}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.azureDNS.subscriptionID", msg: "Required value"},
+	{name: "azureDNS unknown environment", provider: "sslci",
+		mutate: solvers(`[{dns01: {azureDNS: {subscriptionID: s, resourceGroupName: g, environment: AzureMoonCloud}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.azureDNS.environment", msg: "Unsupported value"},
+	{name: "cloudDNS without project", provider: "sslci",
+		mutate: solvers(`[{dns01: {cloudDNS: {serviceAccountSecretRef: {name: gcp, key: sa.json}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.cloudDNS.project", msg: "Required value"},
+	{name: "digitalocean without tokenSecretRef", provider: "sslci",
+		mutate: solvers(`[{dns01: {digitalocean: {}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.digitalocean.tokenSecretRef", msg: "Required value"},
+	{name: "akamai without serviceConsumerDomain", provider: "sslci",
+		mutate: solvers(`[{dns01: {akamai: {clientTokenSecretRef: {name: ak, key: a}, clientSecretSecretRef: {name: ak, key: b}, accessTokenSecretRef: {name: ak, key: c}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.akamai.serviceConsumerDomain", msg: "Required value"},
+	{name: "acmeDNS without host", provider: "sslci",
+		mutate: solvers(`[{dns01: {acmeDNS: {accountSecretRef: {name: acme-dns, key: acmedns.json}}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.acmeDNS.host", msg: "Required value"},
+	{name: "webhook without solverName", provider: "sslci",
+		mutate: solvers(`[{dns01: {webhook: {groupName: acme.example.com}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.webhook.solverName", msg: "Required value"},
+	{name: "webhook empty groupName", provider: "sslci",
+		mutate: solvers(`[{dns01: {webhook: {groupName: "", solverName: hetzner}}}]`),
+		path:   "spec.domainValidation.solvers[0].dns01.webhook", msg: "groupName and solverName are required"},
 	{name: "email solver bad approver", provider: "sslci",
 		mutate: solvers(`[{email: {approvers: [not-an-address]}}]`),
 		path:   "spec.domainValidation.solvers[0].email.approvers[0]", msg: "should match"},
@@ -641,10 +719,19 @@ var validCases = []struct {
   http01: {gatewayHTTPRoute: {parentRefs: [{name: gw, namespace: gateways, sectionName: http}]}}
 - http01: {}
 - selector: {dnsZones: [internal.example.org]}
-  dns01: {rfc2136: {nameserver: "[2001:db8::53]:53", tsigKeyName: k, tsigAlgorithm: HMACSHA512, tsigSecretRef: {name: tsig, key: secret}}}
+  dns01: {rfc2136: {nameserver: "[2001:db8::53]:53", tsigKeyName: k, tsigAlgorithm: HMACSHA512, tsigSecretSecretRef: {name: tsig, key: secret}}}
 - selector: {dnsNames: [mail.example.net]}
   email: {approvers: [admin@example.net]}
 `)},
+	// A cert-manager ACME Issuer's spec.acme.solvers, pasted unchanged.
+	{"cert-manager ACME solvers block", "sslmarket", solvers(acmeSolvers)},
+	{"32 dns01 solvers", "cyberssl", func(o map[string]any) {
+		s := make([]any, 32)
+		for i := range s {
+			s[i] = fromYAML(`{selector: {dnsZones: [example.com]}, dns01: {webhook: {groupName: acme.example.com, solverName: hetzner, config: {zone: example.com}}}}`)
+		}
+		set(o, "spec.domainValidation.solvers", s)
+	}},
 	{"32 solvers", "sslci", func(o map[string]any) {
 		s := make([]any, 32)
 		for i := range s {
@@ -672,3 +759,86 @@ func TestValidSpecsAccepted(t *testing.T) {
 		}
 	}
 }
+
+// acmeSolvers is the solvers block of a cert-manager ACME Issuer using every
+// dns01 provider, as cert-manager's documentation writes them.
+const acmeSolvers = `
+- selector: {dnsZones: [aws.example.com]}
+  dns01:
+    cnameStrategy: Follow
+    route53:
+      region: eu-west-1
+      hostedZoneID: Z2FDTNDATAQYW2
+      accessKeyIDSecretRef: {name: prod-route53-credentials-secret, key: access-key-id}
+      secretAccessKeySecretRef: {name: prod-route53-credentials-secret, key: secret-access-key}
+- selector: {dnsZones: [irsa.example.com]}
+  dns01:
+    route53:
+      region: us-east-1
+      role: arn:aws:iam::YYYYYYYYYYYY:role/dns-manager
+      auth: {kubernetes: {serviceAccountRef: {name: cert-manager-acme-dns01-route53, audiences: [sts.amazonaws.com]}}}
+- selector: {dnsZones: [gcp.example.com]}
+  dns01:
+    cloudDNS:
+      project: my-project
+      hostedZoneName: my-zone
+      serviceAccountSecretRef: {name: clouddns-dns01-solver-svc-acct, key: key.json}
+- selector: {dnsZones: [azure.example.com]}
+  dns01:
+    azureDNS:
+      clientID: AZURE_CERT_MANAGER_SP_APP_ID
+      clientSecretSecretRef: {name: azuredns-config, key: client-secret}
+      subscriptionID: AZURE_SUBSCRIPTION_ID
+      tenantID: AZURE_TENANT_ID
+      resourceGroupName: AZURE_DNS_ZONE_RESOURCE_GROUP
+      hostedZoneName: azure.example.com
+      environment: AzurePublicCloud
+- selector: {dnsZones: [mi.example.com]}
+  dns01:
+    azureDNS:
+      subscriptionID: AZURE_SUBSCRIPTION_ID
+      resourceGroupName: AZURE_DNS_ZONE_RESOURCE_GROUP
+      hostedZoneName: mi.example.com
+      managedIdentity: {clientID: IDENTITY_CLIENT_ID}
+- selector: {dnsZones: [cf.example.com]}
+  dns01:
+    cloudflare:
+      apiTokenSecretRef: {name: cloudflare-api-token-secret, key: api-token}
+- selector: {dnsZones: [cfkey.example.com]}
+  dns01:
+    cloudflare:
+      email: my-cloudflare-acc@example.com
+      apiKeySecretRef: {name: cloudflare-api-key-secret, key: api-key}
+- selector: {dnsZones: [do.example.com]}
+  dns01:
+    digitalocean:
+      tokenSecretRef: {name: digitalocean-dns, key: access-token}
+- selector: {dnsZones: [akamai.example.com]}
+  dns01:
+    akamai:
+      serviceConsumerDomain: akab-tho6xie2aiteip8p-poith5aej0ughaba.luna.akamaiapis.net
+      clientTokenSecretRef: {name: akamai-dns, key: clientToken}
+      clientSecretSecretRef: {name: akamai-dns, key: clientSecret}
+      accessTokenSecretRef: {name: akamai-dns, key: accessToken}
+- selector: {dnsZones: [acmedns.example.com]}
+  dns01:
+    acmeDNS:
+      host: https://acme.example.com
+      accountSecretRef: {name: acme-dns, key: acmedns.json}
+- selector: {dnsZones: [rfc2136.example.com]}
+  dns01:
+    rfc2136:
+      nameserver: ns1.example.com:53
+      tsigKeyName: example-com-secret
+      tsigAlgorithm: HMACSHA512
+      tsigSecretSecretRef: {name: tsig-secret, key: tsig-secret-key}
+- selector: {dnsZones: [hetzner.example.com]}
+  dns01:
+    webhook:
+      groupName: acme.yourdomain.tld
+      solverName: hetzner
+      config: {secretName: hetzner-secret, zoneName: hetzner.example.com, apiUrl: https://dns.hetzner.com/api/v1}
+- http01:
+    ingress:
+      ingressClassName: nginx
+`

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	webhookslv "github.com/cert-manager/cert-manager/pkg/issuer/acme/dns/webhook"
 	issuerapi "github.com/cert-manager/issuer-lib/api/v1alpha1"
 	"github.com/cert-manager/issuer-lib/controllers"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -29,6 +30,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
+	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 	"github.com/reseller-issuer/reseller-issuer/internal/health"
 	"github.com/reseller-issuer/reseller-issuer/internal/metrics"
@@ -91,8 +93,22 @@ func run(ctx context.Context, o *options) error {
 	if err != nil {
 		return fmt.Errorf("creating the API client: %w", err)
 	}
+	hooks := &webhookslv.Webhook{}
+	if err := hooks.Initialize(cfg, ctx.Done()); err != nil {
+		return fmt.Errorf("setting up the dns01 webhook client: %w", err)
+	}
 	publishers := &challenge.Publishers{
-		Reader: mgr.GetAPIReader(),
+		DNS: &dns01.Builder{
+			Options: dns01.Options{
+				Nameservers:                     o.dns01Nameservers,
+				RecursiveOnly:                   o.dns01RecursiveOnly,
+				ClusterIssuerAmbientCredentials: o.clusterIssuerAmbient,
+				UserAgent:                       "reseller-issuer",
+			},
+			Reader:  mgr.GetAPIReader(),
+			Tokens:  dns01.ServiceAccountTokens{Client: direct},
+			Webhook: hooks,
+		},
 		Routes: &http01.Routes{Client: direct, ServiceHost: o.http01ServiceHost, ServicePort: o.http01ServicePort},
 	}
 	if err := (&challenge.Reconciler{
@@ -161,7 +177,7 @@ func run(ctx context.Context, o *options) error {
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return err
 	}
-	logger.Info("starting", "clusterResourceNamespace", o.clusterResourceNamespace, "maxConcurrentRequests", o.concurrency, "leaderElection", o.leaderElect, "http01Address", o.http01Addr)
+	logger.Info("starting", "clusterResourceNamespace", o.clusterResourceNamespace, "dns01Nameservers", o.dns01Nameservers, "dns01RecursiveOnly", o.dns01RecursiveOnly, "maxConcurrentRequests", o.concurrency, "leaderElection", o.leaderElect, "http01Address", o.http01Addr)
 	return mgr.Start(ctx)
 }
 

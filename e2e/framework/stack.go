@@ -112,13 +112,17 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 
 	// Knot binds its port before the others are chosen, and the others are
 	// chosen together, so no two components are handed the same port.
-	var dnsArgs []string
+	var dnsArgs, issuerDNSArgs []string
 	if o.DNSZone != "" {
 		say("starting Knot DNS for %s", o.DNSZone)
 		if s.DNS, err = knot.Start(ctx, filepath.Join(s.Dir, "knot"), o.DNSZone, "reseller-issuer-update."); err != nil {
 			return err
 		}
 		dnsArgs = []string{"--dns-server", s.DNS.Addr()}
+		// Split horizon, as far as the issuer can tell: the zone is served
+		// by Knot on loopback only, so dns01 records are found and checked
+		// there (the zone's NS names no reachable address).
+		issuerDNSArgs = []string{"--dns01-recursive-nameservers", s.DNS.Addr(), "--dns01-recursive-nameservers-only"}
 	}
 	replicas := max(o.Replicas, 1)
 	all, err := freePorts(3*replicas + 1)
@@ -149,7 +153,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 			"--leader-election-retry-period", "1s",
 		}
 		p, err := StartProcess(ctx, fmt.Sprintf("reseller-issuer-%d", i), filepath.Join(s.Dir, fmt.Sprintf("reseller-issuer-%d.log", i)), filepath.Join(bin, "reseller-issuer"),
-			append(args, o.Args["reseller-issuer"]...)...)
+			append(append(args, issuerDNSArgs...), o.Args["reseller-issuer"]...)...)
 		if err != nil {
 			return err
 		}

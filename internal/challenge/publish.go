@@ -5,10 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
@@ -25,29 +21,23 @@ type Routes interface {
 // Publishers builds the solvers' publishers from their configuration: the
 // same code presents a challenge and, later, removes it.
 type Publishers struct {
-	// Reader reads TSIG Secrets live.
-	Reader client.Reader
+	// DNS builds dns01 solvers (reads their Secrets live).
+	DNS *dns01.Builder
 	// Routes is the http01 routing; nil disables Ingress/HTTPRoute creation.
 	Routes Routes
 }
 
-// DNS builds the RFC 2136 presenter of an rfc2136 block, reading its TSIG
-// secret from namespace ns.
-func (p *Publishers) DNS(ctx context.Context, ns string, spec *v1alpha1.RFC2136) (*dns01.RFC2136, error) {
-	d := &dns01.RFC2136{Nameserver: spec.Nameserver, TSIGKeyName: spec.TSIGKeyName, TSIGAlgorithm: spec.TSIGAlgorithm}
-	if ref := spec.TSIGSecretRef; ref != nil {
-		secret := &corev1.Secret{}
-		key := types.NamespacedName{Namespace: ns, Name: ref.Name}
-		if err := p.Reader.Get(ctx, key, secret); err != nil {
-			return nil, fmt.Errorf("spec.domainValidation: rfc2136 tsigSecretRef: Secret %s: %w", key, err)
-		}
-		v, ok := secret.Data[ref.Key]
-		if !ok || len(v) == 0 {
-			return nil, fmt.Errorf("spec.domainValidation: rfc2136 tsigSecretRef: Secret %s has no key %q", key, ref.Key)
-		}
-		d.TSIGSecret = string(v)
+// DNSSolver builds the solver of a dns01 block for an issuer; path is the
+// solver's field path, for errors.
+func (p *Publishers) DNSSolver(ctx context.Context, issuer v1alpha1.IssuerReference, path string, s *v1alpha1.DNS01Solver) (*dns01.Solver, error) {
+	if p.DNS == nil {
+		return nil, fmt.Errorf("%s.dns01: dns01 solvers are not available in this controller", path)
 	}
-	return d, nil
+	return p.DNS.Build(ctx, dns01.Target{
+		Namespace:     issuer.SecretNamespace,
+		ClusterIssuer: issuer.Kind == "ResellerClusterIssuer",
+		Path:          path + ".dns01",
+	}, s)
 }
 
 // Remove takes down what was published for obj: its DNS record, and its
@@ -58,8 +48,8 @@ func (p *Publishers) Remove(ctx context.Context, obj *v1alpha1.ResellerChallenge
 		return nil
 	}
 	var errs []error
-	if pub.DNS01 != nil && pub.DNS01.RFC2136 != nil && obj.Spec.DNS01 != nil {
-		d, err := p.DNS(ctx, obj.Spec.IssuerRef.SecretNamespace, pub.DNS01.RFC2136)
+	if pub.DNS01 != nil && obj.Spec.DNS01 != nil {
+		d, err := p.DNSSolver(ctx, obj.Spec.IssuerRef, "spec.publisher", pub.DNS01)
 		if err == nil {
 			r := obj.Spec.DNS01
 			err = d.CleanUp(ctx, ca.Challenge{Name: obj.Spec.DNSName, Type: ca.DNS01, Record: r.Record, RecordType: r.Type, Content: r.Value})

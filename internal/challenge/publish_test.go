@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
@@ -12,14 +14,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
 )
 
 func TestRemove(t *testing.T) {
 	tsig := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "tsig"}, Data: map[string][]byte{"secret": []byte("c2VjcmV0")}}
-	dnsPublisher := &v1alpha1.Solver{DNS01: &v1alpha1.DNS01Solver{RFC2136: &v1alpha1.RFC2136{
+	dnsPublisher := &v1alpha1.Solver{DNS01: &v1alpha1.DNS01Solver{ACMEChallengeSolverDNS01: cmacme.ACMEChallengeSolverDNS01{RFC2136: &cmacme.ACMEIssuerDNS01ProviderRFC2136{
 		// Nothing listens here: removal must fail, naming the record.
-		Nameserver: "127.0.0.1:1", TSIGKeyName: "k.", TSIGSecretRef: &v1alpha1.SecretKeySelector{Name: "tsig", Key: "secret"},
-	}}}
+		Nameserver: "127.0.0.1:1", TSIGKeyName: "k.", TSIGAlgorithm: "HMACSHA256",
+		TSIGSecret: cmmeta.SecretKeySelector{LocalObjectReference: cmmeta.LocalObjectReference{Name: "tsig"}, Key: "secret"},
+	}}}}
 	tests := []struct {
 		name      string
 		publisher *v1alpha1.Solver
@@ -39,14 +43,14 @@ func TestRemove(t *testing.T) {
 		{
 			name: "dns01 whose TSIG Secret is gone", publisher: dnsPublisher, secretNS: "elsewhere",
 			dns:     &v1alpha1.DNS01Challenge{Record: "_acme-challenge.a.example.com", Type: "TXT", Value: "v"},
-			wantErr: "tsigSecretRef: Secret elsewhere/tsig",
+			wantErr: "spec.publisher.dns01.rfc2136.tsigSecretSecretRef: Secret elsewhere/tsig not found",
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := fake.NewClientBuilder().WithScheme(newScheme(t)).WithObjects(tsig).Build()
 			r := &routes{}
-			p := &Publishers{Reader: c, Routes: r}
+			p := &Publishers{DNS: &dns01.Builder{Reader: c}, Routes: r}
 			obj := &v1alpha1.ResellerChallenge{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "c"}, Spec: v1alpha1.ChallengeSpec{
 				DNSName: "a.example.com", Publisher: tc.publisher, DNS01: tc.dns,
 				IssuerRef: v1alpha1.IssuerReference{Kind: "ResellerIssuer", Name: "i", SecretNamespace: tc.secretNS},

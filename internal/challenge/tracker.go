@@ -81,20 +81,34 @@ func (t *Tracker) Present(ctx context.Context, ch ca.Challenge) error {
 	if err != nil {
 		return fmt.Errorf("recording the challenge for %s: %w", ch.Name, err)
 	}
-	err = t.Router.Present(ctx, ch)
-	if err == nil {
-		err = t.presentRoutes(ctx, obj)
-	}
-	if err != nil {
-		t.record(ctx, obj, false, err)
-		return err
+	// A DNS record is written once, as cert-manager's Challenges are
+	// presented once: cloud DNS APIs are slow and rate-limited, and the
+	// record stays until the challenge is removed.
+	if !published(obj) {
+		err = t.Router.Present(ctx, ch)
+		if err == nil {
+			err = t.presentRoutes(ctx, obj)
+		}
+		if err != nil {
+			t.record(ctx, obj, false, err)
+			return err
+		}
 	}
 	ready, err := t.Router.Ready(ctx, ch)
 	t.record(ctx, obj, ready, err)
 	return nil
 }
 
-// Ready asks the Router whether ch is visible and records the answer.
+// published reports whether obj's DNS record was written already.
+func published(obj *v1alpha1.ResellerChallenge) bool {
+	if obj.Spec.Solver != v1alpha1.SolverDNS01 {
+		return false
+	}
+	return obj.Status.State == v1alpha1.ChallengePropagating || obj.Status.State == v1alpha1.ChallengePresented
+}
+
+// Ready asks the Router whether ch is visible and records the answer. A
+// record still propagating is not an error to the flow: it waits.
 func (t *Tracker) Ready(ctx context.Context, ch ca.Challenge) (bool, error) {
 	ready, err := t.Router.Ready(ctx, ch)
 	t.mu.Lock()
@@ -102,6 +116,10 @@ func (t *Tracker) Ready(ctx context.Context, ch ca.Challenge) (bool, error) {
 	t.mu.Unlock()
 	if obj != nil {
 		t.record(ctx, obj, ready, err)
+	}
+	var notVisible *dcv.NotVisibleError
+	if errors.As(err, &notVisible) {
+		return false, nil
 	}
 	return ready, err
 }
@@ -235,8 +253,13 @@ func splitAddresses(s string) []string {
 // a person by an Event when they must act.
 func (t *Tracker) record(ctx context.Context, obj *v1alpha1.ResellerChallenge, ready bool, err error) {
 	next := v1alpha1.ChallengeStatus{LastError: obj.Status.LastError}
-	var manual *dcv.ManualError
+	var (
+		manual     *dcv.ManualError
+		notVisible *dcv.NotVisibleError
+	)
 	switch {
+	case errors.As(err, &notVisible):
+		next.State, next.Message = v1alpha1.ChallengePropagating, notVisible.Error()
 	case errors.As(err, &manual):
 		next.State, next.Message = v1alpha1.ChallengeWaitingForPerson, manual.Error()
 		t.mu.Lock()

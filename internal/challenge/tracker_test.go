@@ -2,7 +2,9 @@ package challenge
 
 import (
 	"context"
+
 	"errors"
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +84,7 @@ func newFixture(t *testing.T, solvers ...v1alpha1.Solver) *fixture {
 	f := &fixture{client: c, events: events.NewFakeRecorder(20), http: &presenter{ready: true}, dns: &presenter{ready: true}, routes: &routes{}}
 	f.tracker = &Tracker{
 		Client: c, Reader: c,
-		Router: &dcv.Router{Solvers: solvers, HTTP: f.http, DNS: func(*v1alpha1.RFC2136) (dcv.DNSPresenter, error) { return f.dns, nil }},
+		Router: &dcv.Router{Solvers: solvers, HTTP: f.http, DNS: func(string, *v1alpha1.DNS01Solver) (dcv.DNSPresenter, error) { return f.dns, nil }},
 		Routes: f.routes, Events: f.events, Request: cr,
 		Issuer:    v1alpha1.IssuerReference{Kind: "ResellerIssuer", Name: "sslci", SecretNamespace: "app"},
 		Namespace: "app",
@@ -117,7 +119,9 @@ var (
 	}
 	rfc2136 = v1alpha1.Solver{
 		Selector: &v1alpha1.Selector{DNSZones: []string{"example.com"}},
-		DNS01:    &v1alpha1.DNS01Solver{RFC2136: &v1alpha1.RFC2136{Nameserver: "ns.example.com:53"}},
+		DNS01: &v1alpha1.DNS01Solver{ACMEChallengeSolverDNS01: cmacme.ACMEChallengeSolverDNS01{
+			RFC2136: &cmacme.ACMEIssuerDNS01ProviderRFC2136{Nameserver: "ns.example.com:53"},
+		}},
 	}
 )
 

@@ -11,7 +11,7 @@ import (
 )
 
 // DNSPresenter publishes DNS-01 challenges and removes them afterwards.
-// *dns01.RFC2136 satisfies it.
+// *dns01.Solver satisfies it.
 type DNSPresenter interface {
 	ca.Presenter
 	// CleanUp removes the published record.
@@ -48,7 +48,8 @@ func (e *ManualError) Error() string {
 //     no solver is configured (the built-in responder is the default), goes
 //     to HTTP;
 //   - a DNS-01 challenge for a dns01 solver goes to the presenter DNS builds
-//     from the solver's rfc2136 block;
+//     from the solver's provider block; a CNAME challenge for a provider
+//     that writes TXT only is refused with a *RecordTypeError;
 //   - an Email challenge waits for a person to approve the reseller's mail:
 //     like a manual one, Present does nothing and Ready returns a
 //     *ManualError naming the addresses;
@@ -62,8 +63,9 @@ type Router struct {
 	Labels map[string]string
 	// HTTP publishes HTTP-01 challenges (the built-in responder).
 	HTTP ca.Presenter
-	// DNS builds the presenter of a dns01 solver's rfc2136 block.
-	DNS func(*v1alpha1.RFC2136) (DNSPresenter, error)
+	// DNS builds the presenter of a dns01 solver; path is the solver's
+	// field path (spec.domainValidation.solvers[i]).
+	DNS func(path string, s *v1alpha1.DNS01Solver) (DNSPresenter, error)
 }
 
 var _ ca.Presenter = (*Router)(nil)
@@ -100,13 +102,17 @@ func (r *Router) route(ch ca.Challenge) (route, error) {
 	case ch.Type == ca.HTTP01 && s.HTTP01 != nil:
 		return r.httpRoute(ch)
 	case ch.Type == ca.DNS01 && s.DNS01 != nil:
-		if s.DNS01.RFC2136 == nil {
-			return route{}, fmt.Errorf("dns01 solver for %s has no DNS provider", ch.Name)
+		path := SolverPath(r.Solvers, s)
+		if ProviderName(s.DNS01) == "" {
+			return route{}, fmt.Errorf("%s.dns01: no DNS provider is set", path)
+		}
+		if strings.EqualFold(ch.RecordType, "CNAME") && !WritesCNAME(s.DNS01) {
+			return route{}, &RecordTypeError{Name: ch.Name, RecordType: "CNAME", Solver: path, Provider: ProviderName(s.DNS01)}
 		}
 		if r.DNS == nil {
 			return route{}, errors.New("no DNS presenter is available for dns01 solvers")
 		}
-		p, err := r.DNS(s.DNS01.RFC2136)
+		p, err := r.DNS(path, s.DNS01)
 		if err != nil {
 			return route{}, fmt.Errorf("dns01 solver for %s: %w", ch.Name, err)
 		}

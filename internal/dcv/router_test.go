@@ -2,18 +2,18 @@ package dcv
 
 import (
 	"context"
+
 	"errors"
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	"strings"
 	"testing"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
-	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 )
 
 var (
-	_ DNSPresenter = (*dns01.RFC2136)(nil)
 	_ ca.Presenter = (*http01.Responder)(nil)
 )
 
@@ -57,7 +57,9 @@ const (
 )
 
 func dnsSolver(sel *v1alpha1.Selector, nameserver string) v1alpha1.Solver {
-	return v1alpha1.Solver{Selector: sel, DNS01: &v1alpha1.DNS01Solver{RFC2136: &v1alpha1.RFC2136{Nameserver: nameserver}}}
+	return v1alpha1.Solver{Selector: sel, DNS01: &v1alpha1.DNS01Solver{ACMEChallengeSolverDNS01: cmacme.ACMEChallengeSolverDNS01{
+		RFC2136: &cmacme.ACMEIssuerDNS01ProviderRFC2136{Nameserver: nameserver},
+	}}}
 }
 
 // newRouter returns a router whose DNS presenters are named after the
@@ -66,8 +68,11 @@ func newRouter(calls *[]string, solvers ...v1alpha1.Solver) *Router {
 	return &Router{
 		Solvers: solvers,
 		HTTP:    &fake{name: "http", calls: calls, ready: true},
-		DNS: func(cfg *v1alpha1.RFC2136) (DNSPresenter, error) {
-			return &fake{name: "dns:" + cfg.Nameserver, calls: calls, ready: true}, nil
+		DNS: func(path string, cfg *v1alpha1.DNS01Solver) (DNSPresenter, error) {
+			if cfg.RFC2136 == nil {
+				return &fake{name: "dns:" + ProviderName(cfg) + ":" + path, calls: calls, ready: true}, nil
+			}
+			return &fake{name: "dns:" + cfg.RFC2136.Nameserver, calls: calls, ready: true}, nil
 		},
 	}
 }
@@ -180,7 +185,7 @@ func TestRouterErrors(t *testing.T) {
 		var calls []string
 		r := &Router{
 			Solvers: []v1alpha1.Solver{dnsSolver(nil, "ns:53")},
-			DNS: func(*v1alpha1.RFC2136) (DNSPresenter, error) {
+			DNS: func(string, *v1alpha1.DNS01Solver) (DNSPresenter, error) {
 				return &fake{name: "dns", calls: &calls, err: boom}, nil
 			},
 		}
@@ -197,7 +202,7 @@ func TestRouterErrors(t *testing.T) {
 	t.Run("DNS presenter construction error", func(t *testing.T) {
 		r := &Router{
 			Solvers: []v1alpha1.Solver{dnsSolver(nil, "ns:53")},
-			DNS:     func(*v1alpha1.RFC2136) (DNSPresenter, error) { return nil, boom },
+			DNS:     func(string, *v1alpha1.DNS01Solver) (DNSPresenter, error) { return nil, boom },
 		}
 		if err := r.Present(ctx, dnsCh); !errors.Is(err, boom) {
 			t.Errorf("Present = %v", err)

@@ -132,6 +132,9 @@ func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuera
 	if err := dcv.CheckWildcards(presenter.Router.Solvers, presenter.Router.Labels, req.DNSNames); err != nil {
 		return nil, false, ca.Permanent(err)
 	}
+	if err := s.checkSolvers(spec, presenter.Router, presenter.Issuer, req.DNSNames); err != nil {
+		return nil, false, ca.Permanent(err)
+	}
 	o, err := s.claimNew(ctx, lr, issuer, spec, req, d, claim)
 	return o, err == nil, err
 }

@@ -451,6 +451,40 @@ func TestSign(t *testing.T) {
 			wantBuild: 1,
 		},
 		{
+			name:    "CyberSSL with a TXT-only dns01 solver fails before ordering",
+			issuer:  cybersslIssuer(cloudflareSolver()),
+			wantErr: "permanent",
+			wantMsg: []string{
+				"www.example.com: the reseller validates it with a CNAME record, but spec.domainValidation.solvers[0] (dns01.cloudflare) writes TXT records only",
+				"an rfc2136 dns01 solver", "an http01 or email solver", "manual",
+			},
+		},
+		{
+			name:      "CyberSSL with an rfc2136 solver orders",
+			issuer:    cybersslIssuer(rfc2136Solver()),
+			wantIssue: 1,
+			wantBuild: 1,
+		},
+		{
+			name:      "SSLCI with a TXT-only dns01 solver orders",
+			issuer:    withSolvers(namespacedIssuer(), cloudflareSolver()),
+			wantIssue: 1,
+			wantBuild: 1,
+		},
+		{
+			name:    "a ResellerIssuer's dns01 solver without credentials fails before ordering",
+			issuer:  withSolvers(namespacedIssuer(), route53Ambient()),
+			wantErr: "permanent",
+			wantMsg: []string{"spec.domainValidation.solvers[0].dns01: route53:", "a ResellerIssuer cannot use the controller's ambient credentials"},
+		},
+		{
+			name:    "a ResellerClusterIssuer's without the flag too",
+			issuer:  withSolvers(clusterIssuer(), route53Ambient()),
+			secret:  tokenSecret(clusterNS, map[string][]byte{secretKey: []byte(secretValue)}),
+			wantErr: "permanent",
+			wantMsg: []string{"--cluster-issuer-ambient-credentials"},
+		},
+		{
 			name:   "a request replaced while being signed is not signed",
 			mutate: func(cr *cmapi.CertificateRequest) { cr.UID = "an-older-uid" },
 			// Pending, never a plain error: issuer-lib fails old requests on those.

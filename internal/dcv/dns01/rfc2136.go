@@ -34,9 +34,9 @@ type RFC2136 struct {
 	Nameserver string
 	// TSIGKeyName is the TSIG key's name; empty sends unsigned updates.
 	TSIGKeyName string
-	// TSIGAlgorithm is a TSIG algorithm name ("hmac-sha256.") or one of the
-	// CRD values HMACSHA256, HMACSHA384, HMACSHA512; empty means
-	// hmac-sha256. See TSIGAlgorithm.
+	// TSIGAlgorithm is a TSIG algorithm name ("hmac-sha256.") or one of
+	// cert-manager's values HMACMD5, HMACSHA1, HMACSHA256, HMACSHA512 (or
+	// HMACSHA384); empty means hmac-sha256. See TSIGAlgorithm.
 	TSIGAlgorithm string
 	// TSIGSecret is the base64 TSIG secret. It never appears in errors or in
 	// the value's String.
@@ -45,16 +45,25 @@ type RFC2136 struct {
 	TTL uint32
 	// Timeout of each DNS exchange (DefaultTimeout when zero).
 	Timeout time.Duration
+	// Protocol of the updates: "udp" (or empty; a truncated answer is
+	// retried over TCP) or "tcp", as cert-manager's rfc2136.protocol.
+	Protocol string
 }
 
 var _ ca.Presenter = (*RFC2136)(nil)
 
 // TSIGAlgorithm maps a configured algorithm to its TSIG name (RFC 8945, as
-// fully qualified by github.com/miekg/dns): the CRD enum values HMACSHA256,
-// HMACSHA384 and HMACSHA512, or the TSIG names themselves with or without the
-// final dot, in any case. Empty means hmac-sha256.
+// fully qualified by github.com/miekg/dns): cert-manager's values HMACMD5,
+// HMACSHA1, HMACSHA256 and HMACSHA512 (and HMACSHA384), or the TSIG names
+// themselves with or without the final dot, in any case. Empty means
+// hmac-sha256 here; the dns01 solver passes cert-manager's default, HMACMD5,
+// for an rfc2136 block without tsigAlgorithm.
 func TSIGAlgorithm(s string) (string, error) {
 	switch strings.ToLower(strings.TrimSuffix(strings.TrimSpace(s), ".")) {
+	case "hmacmd5", "hmac-md5", "hmac-md5.sig-alg.reg.int":
+		return dns.HmacMD5, nil
+	case "hmacsha1", "hmac-sha1":
+		return dns.HmacSHA1, nil
 	case "", "hmacsha256", "hmac-sha256":
 		return dns.HmacSHA256, nil
 	case "hmacsha384", "hmac-sha384":
@@ -62,7 +71,7 @@ func TSIGAlgorithm(s string) (string, error) {
 	case "hmacsha512", "hmac-sha512":
 		return dns.HmacSHA512, nil
 	default:
-		return "", fmt.Errorf("unsupported TSIG algorithm %q (want HMACSHA256, HMACSHA384 or HMACSHA512)", s)
+		return "", fmt.Errorf("unsupported TSIG algorithm %q (want HMACMD5, HMACSHA1, HMACSHA256, HMACSHA384 or HMACSHA512)", s)
 	}
 }
 
@@ -345,13 +354,13 @@ func (r *RFC2136) query(ctx context.Context, name string, qtype uint16) (*dns.Ms
 // truncated, signing it when key is set. On a TSIG error the reply (if any)
 // is returned along with the error.
 func (r *RFC2136) exchange(ctx context.Context, m *dns.Msg, key tsigConfig) (*dns.Msg, error) {
-	c := &dns.Client{Net: "udp", Timeout: r.timeout()}
+	c := &dns.Client{Net: r.net(), Timeout: r.timeout()}
 	if key.name != "" {
 		c.TsigSecret = map[string]string{key.name: key.secret}
 		m.SetTsig(key.name, key.algorithm, tsigFudge, time.Now().Unix())
 	}
 	resp, _, err := c.ExchangeContext(ctx, m, r.Nameserver)
-	if err == nil && resp.Truncated {
+	if err == nil && resp.Truncated && c.Net == "udp" {
 		c.Net = "tcp"
 		resp, _, err = c.ExchangeContext(ctx, m, r.Nameserver)
 	}
@@ -435,6 +444,13 @@ func (r *RFC2136) ttl() uint32 {
 		return DefaultTTL
 	}
 	return r.TTL
+}
+
+func (r *RFC2136) net() string {
+	if strings.EqualFold(r.Protocol, "tcp") {
+		return "tcp"
+	}
+	return "udp"
 }
 
 func (r *RFC2136) timeout() time.Duration {

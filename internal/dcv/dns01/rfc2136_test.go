@@ -25,12 +25,17 @@ func TestTSIGAlgorithm(t *testing.T) {
 		"hmac-sha256.": dns.HmacSHA256,
 		"hmac-sha384":  dns.HmacSHA384,
 		"HMAC-SHA512.": dns.HmacSHA512,
+		// cert-manager's values (HMACMD5 is its default).
+		"HMACMD5":                   dns.HmacMD5,
+		"hmac-md5.sig-alg.reg.int.": dns.HmacMD5,
+		"hmacsha1":                  dns.HmacSHA1,
+		"hmac-sha1.":                dns.HmacSHA1,
 	} {
 		got, err := TSIGAlgorithm(in)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, in := range []string{"HMACMD5", "hmac-md5.sig-alg.reg.int.", "hmac-sha1.", "gss-tsig", "sha256"} {
+	for _, in := range []string{"HMACSHA224", "gss-tsig", "sha256"} {
 		_, err := TSIGAlgorithm(in)
 		require.Error(t, err, in)
 		assert.Contains(t, err.Error(), "unsupported TSIG algorithm")
@@ -75,7 +80,7 @@ func TestTSIGConfig(t *testing.T) {
 	require.ErrorContains(t, err, "without a key name")
 	assert.NotContains(t, err.Error(), "c2VjcmV0")
 
-	_, err = (&RFC2136{Nameserver: "127.0.0.1:53", TSIGKeyName: "k", TSIGAlgorithm: "HMACMD5", TSIGSecret: "c2VjcmV0"}).tsig()
+	_, err = (&RFC2136{Nameserver: "127.0.0.1:53", TSIGKeyName: "k", TSIGAlgorithm: "gss-tsig", TSIGSecret: "c2VjcmV0"}).tsig()
 	require.ErrorContains(t, err, "unsupported TSIG algorithm")
 }
 
