@@ -64,6 +64,9 @@ var accounts = map[string]string{
 	"second-sslci":          "canary-7f3a-second-sslci",
 	"second-sslmarket":      "canary-7f3a-second-sslmarket",
 	"second-cyberssl":       "canary-7f3a-second-cyberssl",
+	"webhook-sslci":         "canary-7f3a-webhook-sslci",
+	"webhook-sslmarket":     "canary-7f3a-webhook-sslmarket",
+	"webhook-cyberssl":      "canary-7f3a-webhook-cyberssl",
 }
 
 // wrongToken is a token no sandbox account has.

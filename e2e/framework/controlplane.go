@@ -96,6 +96,10 @@ func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
 	cp.env.ControlPlane.Etcd = &envtest.Etcd{Out: etcdLog, Err: etcdLog}
 	apiserver := cp.env.ControlPlane.GetAPIServer()
 	apiserver.Out, apiserver.Err = apiserverLog, apiserverLog
+	if err := enableAggregation(apiserver, dir); err != nil {
+		cp.closeLogs()
+		return nil, fmt.Errorf("configuring the aggregation layer: %w", err)
+	}
 
 	if err := ctx.Err(); err != nil {
 		cp.closeLogs()
