@@ -2,13 +2,12 @@ package challenge
 
 import (
 	"context"
-
 	"errors"
-	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	"strings"
 	"testing"
 	"time"
 
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

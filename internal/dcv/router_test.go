@@ -2,11 +2,11 @@ package dcv
 
 import (
 	"context"
-
 	"errors"
-	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	"strings"
 	"testing"
+
+	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
