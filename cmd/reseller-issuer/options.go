@@ -59,7 +59,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.DurationVar(&o.checkInterval, "issuer-check-interval", 10*time.Minute, "How often every Issuer's credentials (and balance) are checked at its reseller; spec.healthCheck.interval overrides it per Issuer.")
 	fs.DurationVar(&o.checkGrace, "issuer-check-grace", 5*time.Minute, "How long a Ready Issuer whose reseller cannot be reached stays Ready before it turns Ready=False.")
 	nameservers := fs.String("dns01-recursive-nameservers", "", "Comma-separated nameservers (host:port, or https:// DNS-over-HTTPS URLs) that find DNS zones and, with --dns01-recursive-nameservers-only, check dns01 records; default: those of /etc/resolv.conf.")
-	fs.BoolVar(&o.dns01RecursiveOnly, "dns01-recursive-nameservers-only", false, "Check dns01 records on --dns01-recursive-nameservers only, not on the zone's authoritative nameservers (split-horizon DNS).")
+	fs.BoolVar(&o.dns01RecursiveOnly, "dns01-recursive-nameservers-only", false, "Check dns01 records on --dns01-recursive-nameservers (or /etc/resolv.conf's) only, not on the zone's authoritative nameservers (split-horizon DNS).")
 	fs.BoolVar(&o.clusterIssuerAmbient, "cluster-issuer-ambient-credentials", false, "Let ResellerClusterIssuers' dns01 solvers use the controller's ambient cloud credentials (IRSA, Workload Identity, managed identity) when they name no Secret. ResellerIssuers never can.")
 	o.zap.BindFlags(fs)
 	err := fs.Parse(args)
@@ -68,9 +68,6 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.dns01Nameservers, err = dns01.ParseNameservers(*nameservers); err != nil {
 		return nil, fmt.Errorf("--dns01-recursive-nameservers: %w", err)
-	}
-	if o.dns01RecursiveOnly && len(o.dns01Nameservers) == 0 {
-		return nil, fmt.Errorf("--dns01-recursive-nameservers-only needs --dns01-recursive-nameservers")
 	}
 	if o.concurrency < 1 {
 		return nil, fmt.Errorf("--max-concurrent-requests must be at least 1, got %d", o.concurrency)
