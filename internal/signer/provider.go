@@ -50,9 +50,12 @@ type Resellers struct {
 	Log     logr.Logger
 }
 
-// staleAfter is how old an unanswered paid-call intent must be before
-// another worker may assume the call is over: longer than any call can last.
-func (r *Resellers) staleAfter() time.Duration { return 2*r.Timeout + 10*time.Second }
+// paidCallBound bounds every paid call; staleAfter, how old an unanswered
+// paid-call intent must be before another worker may assume the call is
+// over, derives from it.
+func (r *Resellers) paidCallBound() time.Duration { return ca.PaidCallBound(r.Timeout) }
+
+func (r *Resellers) staleAfter() time.Duration { return ca.StaleAfter(r.paidCallBound()) }
 
 // Build is a ProviderBuilder.
 func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, presenter ca.Presenter) (Provider, error) {
@@ -87,7 +90,7 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, p
 	if method == "" {
 		method = sslci.MethodHTTP
 	}
-	f := sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter()}
+	f := sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter(), PaidCallBound: r.paidCallBound()}
 	if sel, ok := presenter.(solverSelector); ok {
 		// Each name is verified the way its solver publishes: http01 → http,
 		// dns01 → dns. SSLCI has no email validation.
@@ -128,10 +131,11 @@ func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.C
 			InvoiceName: inv.Name, InvoiceStreet: inv.Street, InvoiceCity: inv.City, InvoiceZip: inv.Zip, InvoiceCountry: string(inv.Country),
 			InvoiceEmail: string(inv.Email), InvoiceIC: inv.BusinessID, InvoiceDIC: inv.VATNumber,
 		},
-		Presenter:  presenter,
-		Now:        r.Now,
-		StaleAfter: r.staleAfter(),
-		MethodFor:  sslmarketMethods(presenter),
+		Presenter:     presenter,
+		Now:           r.Now,
+		StaleAfter:    r.staleAfter(),
+		PaidCallBound: r.paidCallBound(),
+		MethodFor:     sslmarketMethods(presenter),
 	}}, nil
 }
 
@@ -195,15 +199,16 @@ func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Cl
 		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
 	}
 	f := &cyberssl.Flow{
-		Client:     c,
-		ProductID:  cyberssl.ID(spec.ProductID),
-		Period:     int(spec.Period),
-		DVMethod:   spec.DVMethod,
-		Admin:      cybersslContact(spec.Admin),
-		Presenter:  presenter,
-		Now:        r.Now,
-		StaleAfter: r.staleAfter(),
-		MethodFor:  cybersslMethods(presenter),
+		Client:        c,
+		ProductID:     cyberssl.ID(spec.ProductID),
+		Period:        int(spec.Period),
+		DVMethod:      spec.DVMethod,
+		Admin:         cybersslContact(spec.Admin),
+		Presenter:     presenter,
+		Now:           r.Now,
+		StaleAfter:    r.staleAfter(),
+		PaidCallBound: r.paidCallBound(),
+		MethodFor:     cybersslMethods(presenter),
 	}
 	for _, e := range spec.ApproverEmails {
 		f.Approvers = append(f.Approvers, string(e))

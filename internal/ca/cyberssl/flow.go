@@ -54,9 +54,11 @@ type Flow struct {
 	Org       *Organization
 	Presenter ca.Presenter
 	Now       func() time.Time
+	// PaidCallBound bounds the paid add_ssl_order call (0: unbounded).
+	PaidCallBound time.Duration
 	// StaleAfter is how old an unanswered order intent must be before a
-	// worker may assume the call that claimed it is over: longer than the
-	// client's timeout, so a slow replica's call has ended.
+	// worker may assume the call that claimed it is over:
+	// ca.StaleAfter(PaidCallBound), so a slow replica's call has ended.
 	StaleAfter time.Duration
 }
 
@@ -161,13 +163,18 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		}
 		attempt = st.Intent.Attempt + 1
 	}
-	st.Intent = &ca.Intent{Step: stepOrder, At: now, Attempt: attempt}
+	// The claim's time is taken at the claim, after the calls above.
+	st.Intent = &ca.Intent{Step: stepOrder, At: f.Now(), Attempt: attempt}
 	if err := j.Save(ctx, st); err != nil {
 		return "", err
 	}
 	// From here until the outcome is saved, a shutdown must not abandon the
-	// paid call halfway: the work is bounded by the client's timeout instead.
-	ctx = context.WithoutCancel(ctx)
+	// paid call halfway; the call is bounded instead (StaleAfter derives
+	// from the bound: auth, call and retry included), and the outcome is
+	// saved whatever the call took.
+	save := context.WithoutCancel(ctx)
+	ctx, cancel := ca.PaidCall(ctx, f.PaidCallBound)
+	defer cancel()
 	resp, err := f.Client.AddOrder(ctx, orderReq)
 	if err != nil {
 		if !refused(err) {
@@ -176,7 +183,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		}
 		// Refused: nothing was bought.
 		st.Intent, st.Progress = nil, f.Now()
-		if serr := j.Save(ctx, st); serr != nil {
+		if serr := j.Save(save, st); serr != nil {
 			return "", serr
 		}
 		if IsAuth(err) {
@@ -192,7 +199,7 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 	// A malformed option is not worth losing the order id for: the
 	// challenges are fetched again while polling.
 	_ = f.setChallenges(st, resp.DVOptions)
-	if err := j.SaveOutcome(ctx, st); err != nil {
+	if err := j.SaveOutcome(save, st); err != nil {
 		// Adoption finds the order once the intent is stale.
 		return "", fmt.Errorf("saving CyberSSL order %s: %w", resp.OrderID, err)
 	}

@@ -31,9 +31,11 @@ type Flow struct {
 	MethodFor func(name string) string
 	Presenter ca.Presenter
 	Now       func() time.Time
+	// PaidCallBound bounds the paid finalize call (0: unbounded).
+	PaidCallBound time.Duration
 	// StaleAfter is how old an unanswered finalize intent must be before a
-	// worker may assume the call that claimed it is over: longer than the
-	// client's timeout, so a slow replica's call has ended.
+	// worker may assume the call that claimed it is over:
+	// ca.StaleAfter(PaidCallBound), so a slow replica's call has ended.
 	StaleAfter time.Duration
 }
 
@@ -161,20 +163,24 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 	if st.Intent != nil {
 		attempt = st.Intent.Attempt + 1
 	}
-	st.Intent = &ca.Intent{Step: stepFinalize, At: now, Attempt: attempt}
+	// The claim's time is taken at the claim, after the recovery's calls.
+	st.Intent = &ca.Intent{Step: stepFinalize, At: f.Now(), Attempt: attempt}
 	if err := j.Save(ctx, st); err != nil {
 		return nil, err
 	}
 	// From here until the outcome is saved, a shutdown must not abandon the
-	// paid call halfway: the work is bounded by the client's timeout instead.
-	ctx = context.WithoutCancel(ctx)
+	// paid call halfway; the call is bounded instead (StaleAfter derives
+	// from the bound), and the outcome is saved whatever the call took.
+	save := context.WithoutCancel(ctx)
+	ctx, cancel := ca.PaidCall(ctx, f.PaidCallBound)
+	defer cancel()
 	resp, err := f.Client.Finalize(ctx, req.DNSNames, req.CSR)
 	if err != nil {
 		if IsBadRequest(err) && f.Now().Sub(st.Progress) < lapsedAfter {
 			// Refused, nothing bought, and the verifications are fresh: the
 			// request itself is not acceptable.
 			st.Intent = nil
-			if serr := j.Save(ctx, st); serr != nil {
+			if serr := j.Save(save, st); serr != nil {
 				return nil, serr
 			}
 			return nil, ca.Permanent(fmt.Errorf("SSLCI refused finalize: %s", apiMessage(err)))
@@ -183,7 +189,7 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 			// Refused, nothing bought, after a long wait: a verification
 			// lapsed. Start the names again.
 			st.Intent, st.Names, st.Progress = nil, nil, f.Now()
-			if serr := j.Save(ctx, st); serr != nil {
+			if serr := j.Save(save, st); serr != nil {
 				return nil, serr
 			}
 			return nil, ca.Pending("SSLCI refused finalize, verifying the names again: "+apiMessage(err), 2*time.Second)
@@ -196,7 +202,7 @@ func (f *Flow) finalize(ctx context.Context, req ca.Request, st *ca.State, j ca.
 	}
 	chain := strings.TrimSpace(resp.CRT) + "\n" + strings.TrimSpace(resp.CA) + "\n"
 	st.ChainPEM, st.Intent, st.Progress = chain, nil, f.Now()
-	if err := j.SaveOutcome(ctx, st); err != nil {
+	if err := j.SaveOutcome(save, st); err != nil {
 		return nil, err
 	}
 	return ca.VerifyChain(req, []byte(chain))

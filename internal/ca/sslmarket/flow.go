@@ -46,9 +46,11 @@ type Flow struct {
 	Contacts  Contacts
 	Presenter ca.Presenter
 	Now       func() time.Time
+	// PaidCallBound bounds the paid order call (0: unbounded).
+	PaidCallBound time.Duration
 	// StaleAfter is how old an unanswered order intent must be before a
-	// worker may assume the call that claimed it is over: longer than the
-	// client's timeout, so a slow replica's call has ended.
+	// worker may assume the call that claimed it is over:
+	// ca.StaleAfter(PaidCallBound), so a slow replica's call has ended.
 	StaleAfter time.Duration
 }
 
@@ -138,13 +140,17 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 	if err := f.checkRequest(p, req); err != nil {
 		return nil, ca.Permanent(err)
 	}
-	st.Intent = &ca.Intent{Step: stepOrder, At: now, Attempt: attempt}
+	// The claim's time is taken at the claim, after the calls above.
+	st.Intent = &ca.Intent{Step: stepOrder, At: f.Now(), Attempt: attempt}
 	if err := j.Save(ctx, st); err != nil {
 		return nil, err
 	}
 	// From here until the outcome is saved, a shutdown must not abandon the
-	// paid call halfway: the work is bounded by the client's timeout instead.
-	ctx = context.WithoutCancel(ctx)
+	// paid call halfway; the call is bounded instead (StaleAfter derives
+	// from the bound), and the outcome is saved whatever the call took.
+	save := context.WithoutCancel(ctx)
+	ctx, cancel := ca.PaidCall(ctx, f.PaidCallBound)
+	defer cancel()
 	domain, sans := splitNames(req.DNSNames, csr.Subject.CommonName)
 	method, err := f.method(req.DNSNames)
 	if err != nil {
@@ -163,10 +169,10 @@ func (f *Flow) order(ctx context.Context, req ca.Request, st *ca.State, j ca.Jou
 		Contacts:     f.Contacts,
 	})
 	if err != nil {
-		return nil, f.orderFailed(ctx, err, st, j)
+		return nil, f.orderFailed(save, err, st, j)
 	}
 	st.OrderID, st.Intent, st.Progress = strconv.FormatInt(int64(resp.OrderID), 10), nil, f.Now()
-	if err := j.SaveOutcome(ctx, st); err != nil {
+	if err := j.SaveOutcome(save, st); err != nil {
 		// The order is paid for; the intent in the journal leads the
 		// recovery to it once it is stale.
 		return nil, fmt.Errorf("SSLmarket order %d was placed but its id could not be saved (it will be adopted from the order list): %w", resp.OrderID, err)

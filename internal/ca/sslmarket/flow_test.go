@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -474,4 +476,44 @@ func TestFlowSolversMustAgree(t *testing.T) {
 	_, err = f.step(t, request(t, "www.example.com", "dns.example.com"))
 	requirePending(t, err)
 	assert.Len(t, f.mail.List(mailbox.Filter{}), 2, "ordered with Email validation")
+}
+
+// The claim's time is taken at the claim (window 5), not at the start of
+// the step: the product check before it may take long, and staleness is
+// measured from the claim.
+func TestFlowClaimTimeIsTakenAtTheClaim(t *testing.T) {
+	f := newFlowFixture(t)
+	var mu sync.Mutex
+	clock := f.now
+	target, err := url.Parse(strings.TrimSuffix(f.apiURL, flowMount))
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/product/list") {
+			mu.Lock()
+			clock = clock.Add(10 * time.Minute) // a slow answer
+			mu.Unlock()
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(slow.Close)
+	f.flow.Client, err = sslmarket.New(slow.URL+flowMount, flowToken)
+	require.NoError(t, err)
+	f.flow.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	var claimedAt time.Time
+	f.journal.Fail = func(st *ca.State) error {
+		if st.Intent != nil && claimedAt.IsZero() {
+			claimedAt = st.Intent.At
+		}
+		return nil
+	}
+	start := f.flow.Now()
+	_, err = f.step(t, request(t, "claim.example.com"))
+	require.Error(t, err) // pending: ordered, waiting for validation
+	assert.Equal(t, 1, f.stats().Orders)
+	assert.True(t, claimedAt.Equal(start.Add(10*time.Minute)), "claimed at %s, the claim happened at %s", claimedAt, start.Add(10*time.Minute))
 }
