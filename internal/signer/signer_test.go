@@ -355,6 +355,31 @@ func TestSign(t *testing.T) {
 			wantBuild: 1,
 		},
 		{
+			// Window 2 of issue 15: the state lived on the request, so any
+			// other write to it (cert-manager, issuer-lib) during the paid
+			// call made every save of the outcome conflict.
+			name:        "a write to the request during the paid call does not cost the outcome",
+			annotations: map[string]string{"touched": "0"},
+			prepare: func(t *testing.T, e *env) {
+				e.provider.issue = func(ctx context.Context, st *ca.State, j ca.Journal) error {
+					st.Intent = &ca.Intent{Step: "order", At: testNow, Attempt: 1}
+					require.NoError(t, j.Save(ctx, st))
+					other := &cmapi.CertificateRequest{}
+					require.NoError(t, e.client.Get(ctx, requestKey, other))
+					other.Annotations["touched"] = "1"
+					require.NoError(t, e.client.Update(ctx, other))
+					st.OrderID, st.Intent = "order-9", nil
+					return j.SaveOutcome(ctx, st)
+				}
+			},
+			wantIssue: 1,
+			wantBuild: 1,
+			check: func(t *testing.T, e *env) {
+				o, _ := e.storedOrder(t)
+				assert.Equal(t, "order-9", o.Status.OrderID, "the paid outcome is saved")
+			},
+		},
+		{
 			name: "a save that conflicts with another worker stays pending",
 			prepare: func(t *testing.T, e *env) {
 				e.provider.issue = func(ctx context.Context, st *ca.State, j ca.Journal) error {
