@@ -69,6 +69,13 @@ func TestMetrics(t *testing.T) {
 	assert.GreaterOrEqual(t, sslmarketOrders, 1)
 	assert.GreaterOrEqual(t, cybersslOrders, 1)
 	assert.GreaterOrEqual(t, finalizes, 1)
+	for _, provider := range []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL} {
+		bought := after.sum("reseller_issuer_orders_total", map[string]string{
+			"issuer_kind": v1alpha1.KindResellerIssuer, "issuer_namespace": "metrics-" + provider, "issuer": provider, "provider": provider,
+		})
+		assert.InDelta(t, float64(orders(t, s, provider, "metrics-"+provider)), bought, 0, "%s: orders counted for the Issuer = certificates bought", provider)
+		assert.InDelta(t, 1, bought, 0, "%s: one certificate, one order", provider)
+	}
 	assert.Positive(t, delta(v1alpha1.ProviderSSLMarket, "poll", "success"), "SSLmarket polls are counted")
 	assert.Positive(t, delta(v1alpha1.ProviderCyberSSL, "poll", "success"), "CyberSSL polls are counted")
 	assert.Positive(t, delta(v1alpha1.ProviderSSLCI, "verify", "success"), "SSLCI verifications are counted")

@@ -15,6 +15,8 @@ import (
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	orders   *prometheus.CounterVec
+	reissues *prometheus.CounterVec
 }
 
 // NewMetrics creates the metrics and registers them with reg.
@@ -30,7 +32,16 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
 		}, []string{"provider", "operation"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+	issuer := []string{"issuer_kind", "issuer_namespace", "issuer", "provider"}
+	m.orders = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "reseller_issuer_orders_total",
+		Help: "Billable orders the resellers accepted (SSLmarket and CyberSSL orders, SSLCI finalizes), by Issuer: an answer that confirmed the purchase.",
+	}, issuer)
+	m.reissues = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "reseller_issuer_reissues_total",
+		Help: "Reissues the resellers accepted on paid orders (free), by Issuer.",
+	}, issuer)
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.orders, m.reissues} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -89,6 +100,19 @@ func (t *instrumented) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.log.V(1).Info("reseller call", "provider", t.provider, "operation", string(op), "method", req.Method, "path", req.URL.Path, "code", code, "duration", time.Since(start))
 	return resp, err
+}
+
+// bought counts a paid order or a reissue the reseller confirmed.
+func (t *instrumented) bought(op Operation, i IssuerLabels) {
+	if t.metrics == nil {
+		return
+	}
+	switch op {
+	case OpPlaceOrder, OpFinalize:
+		t.metrics.orders.WithLabelValues(i.Kind, i.Namespace, i.Name, t.provider).Inc()
+	case OpReissue:
+		t.metrics.reissues.WithLabelValues(i.Kind, i.Namespace, i.Name, t.provider).Inc()
+	}
 }
 
 func (t *instrumented) observe(op Operation, outcome string, elapsed time.Duration) {

@@ -102,3 +102,37 @@ func TestInstrumentedClientNetworkError(t *testing.T) {
 	end(err)
 	assert.InDelta(t, 1, testutil.ToFloat64(m.requests.WithLabelValues("cyberssl", "poll", OutcomeNetwork)), 0)
 }
+
+// Paid calls a reseller confirmed are counted for the Issuer the context
+// names; refused ones, free ones and calls for no Issuer are not.
+func TestOrdersAreCountedByIssuer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/refused" {
+			w.WriteHeader(http.StatusPaymentRequired)
+		}
+	}))
+	defer srv.Close()
+	m, err := NewMetrics(prometheus.NewRegistry())
+	require.NoError(t, err)
+	c := m.HTTPClient("cyberssl", time.Second, funcr.New(func(string, string) {}, funcr.Options{}), nil)
+	shop := IssuerLabels{Kind: "ResellerIssuer", Namespace: "shop", Name: "web"}
+	send := func(ctx context.Context, op Operation, path string) {
+		ctx, end := StartCall(ctx, op)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+path, nil)
+		require.NoError(t, err)
+		resp, err := c.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		end(nil)
+	}
+	forShop := WithIssuer(context.Background(), shop)
+	send(forShop, OpPlaceOrder, "/")
+	send(forShop, OpPlaceOrder, "/")
+	send(forShop, OpPlaceOrder, "/refused")
+	send(forShop, OpPoll, "/")
+	send(forShop, OpReissue, "/")
+	send(context.Background(), OpPlaceOrder, "/")
+	assert.InDelta(t, 2, testutil.ToFloat64(m.orders.WithLabelValues("ResellerIssuer", "shop", "web", "cyberssl")), 0)
+	assert.InDelta(t, 1, testutil.ToFloat64(m.reissues.WithLabelValues("ResellerIssuer", "shop", "web", "cyberssl")), 0)
+	assert.Equal(t, 1, testutil.CollectAndCount(m.orders), "no series for a call without an Issuer")
+}

@@ -46,8 +46,9 @@ const (
 // call is one reseller call in flight, carried by its context from the
 // client (StartCall) to the instrumented transport (Metrics.HTTPClient).
 type call struct {
-	op    Operation
-	start time.Time
+	op     Operation
+	start  time.Time
+	issuer *IssuerLabels
 	// Set by the transport.
 	sink     *instrumented
 	status   int
@@ -56,6 +57,27 @@ type call struct {
 
 type callKey struct{}
 
+type issuerKey struct{}
+
+// IssuerLabels names the Issuer a call is made for, in the order metrics.
+type IssuerLabels struct {
+	// Kind is ResellerIssuer or ResellerClusterIssuer.
+	Kind string
+	// Namespace is "" for a ResellerClusterIssuer.
+	Namespace, Name string
+}
+
+// WithIssuer marks ctx as working for an Issuer: the paid calls made with
+// it are counted for that Issuer (reseller_issuer_orders_total).
+func WithIssuer(ctx context.Context, i IssuerLabels) context.Context {
+	return context.WithValue(ctx, issuerKey{}, i)
+}
+
+func issuerFrom(ctx context.Context) (IssuerLabels, bool) {
+	i, ok := ctx.Value(issuerKey{}).(IssuerLabels)
+	return i, ok
+}
+
 // StartCall marks ctx as carrying one call of op; the client sends its
 // HTTP request with the returned context and calls end with the call's
 // final error (after reading and decoding the answer). The instrumented
@@ -63,9 +85,16 @@ type callKey struct{}
 // instrumented transport, end does nothing.
 func StartCall(ctx context.Context, op Operation) (context.Context, func(err error)) {
 	c := &call{op: op, start: time.Now()}
+	if i, ok := issuerFrom(ctx); ok {
+		c.issuer = &i
+	}
 	return context.WithValue(ctx, callKey{}, c), func(err error) {
 		if c.sink != nil {
-			c.sink.observe(c.op, c.outcome(err), time.Since(c.start))
+			outcome := c.outcome(err)
+			c.sink.observe(c.op, outcome, time.Since(c.start))
+			if outcome == OutcomeSuccess && c.issuer != nil {
+				c.sink.bought(c.op, *c.issuer)
+			}
 		}
 	}
 }

@@ -148,7 +148,8 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	}
 	req.ResendEmail = live.GetAnnotations()[v1alpha1.AnnotationResendEmail]
 	resent := st.EmailResent
-	res, err := p.Issue(ctx, req, st, journal)
+	// The paid calls are counted for this Issuer.
+	res, err := p.Issue(ca.WithIssuer(ctx, issuerLabels(issuer)), req, st, journal)
 	if st.EmailResent != resent && s.Events != nil {
 		s.Events.Eventf(live, issuer, corev1.EventTypeNormal, ReasonEmailResent, "Validate", "asked %s to send the approval emails again (%s=%s)", spec.Provider(), v1alpha1.AnnotationResendEmail, st.EmailResent)
 	}
@@ -171,6 +172,15 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		return signer.PEMBundle{}, toSignerError(err, ca.Wait(st.Progress, s.Now()))
 	}
 	return signer.PEMBundle{ChainPEM: res.ChainPEM, CAPEM: res.CAPEM}, nil
+}
+
+// issuerLabels names issuer in the order metrics.
+func issuerLabels(issuer issuerapi.Issuer) ca.IssuerLabels {
+	kind := v1alpha1.KindResellerIssuer
+	if _, ok := issuer.(*v1alpha1.ResellerClusterIssuer); ok {
+		kind = v1alpha1.KindResellerClusterIssuer
+	}
+	return ca.IssuerLabels{Kind: kind, Namespace: issuer.GetNamespace(), Name: issuer.GetName()}
 }
 
 // maxInstructions is how many things to do by hand a condition spells out.
