@@ -3,31 +3,32 @@ SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
 
-CACHE          ?= $(HOME)/.cache/reseller-issuer
-TOOLS          := $(CACHE)/tools
-CONTROLLER_GEN := $(TOOLS)/controller-gen-v0.21.0/controller-gen
-GOLANGCI_LINT  := $(TOOLS)/golangci-lint-v2.15.0/golangci-lint
-KUBE_VERSION   ?= v1.36.3
+# Pinned tools (versions in e2e/scripts/tool.sh), built once into ~/.cache/reseller-issuer.
+TOOL           := e2e/scripts/tool.sh
+CONTROLLER_GEN := $(shell $(TOOL) --path controller-gen)
+GOLANGCI_LINT  := $(shell $(TOOL) --path golangci-lint)
+HELM           := $(shell $(TOOL) --path helm)
+KUBECONFORM    := $(shell $(TOOL) --path kubeconform)
+CHART          := deploy/charts/reseller-issuer
 FUZZTIME       ?= 60s
+IMAGE          ?= reseller-issuer:dev
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build generate verify lint test test-unit test-integration test-e2e test-fuzz test-chaos demo bench assets tools clean
+.PHONY: build generate verify lint test test-unit test-integration test-chart test-e2e test-fuzz test-chaos demo bench assets knot tools image clean
 
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
 
-$(CONTROLLER_GEN):
-	GOBIN=$(dir $@) go install sigs.k8s.io/controller-tools/cmd/controller-gen@v0.21.0
+$(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM):
+	@$(TOOL) $(notdir $@) >/dev/null
 
-$(GOLANGCI_LINT):
-	e2e/scripts/golangci-lint.sh $(dir $@)
+tools: $(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM) ## Build the pinned tools once into ~/.cache/reseller-issuer.
 
-tools: $(CONTROLLER_GEN) $(GOLANGCI_LINT) ## Build the pinned tools once into $(CACHE).
-
-generate: $(CONTROLLER_GEN) ## Regenerate deepcopy, CRDs and RBAC.
+generate: $(CONTROLLER_GEN) $(HELM) ## Regenerate deepcopy, CRDs, RBAC, the chart's copies of them and the plain manifest.
 	$(CONTROLLER_GEN) object paths=./api/...
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:dir=deploy/crds
 	$(CONTROLLER_GEN) rbac:roleName=reseller-issuer paths=./internal/... paths=./cmd/... output:rbac:dir=deploy/rbac
+	HELM=$(HELM) e2e/scripts/chart-files.sh
 
 verify: generate ## Fail when generated files are stale.
 	@git diff --exit-code -- api deploy || { echo "generated files are stale: run 'make generate' and commit"; exit 1; }
@@ -37,19 +38,30 @@ lint: $(GOLANGCI_LINT) ## Lint with golangci-lint v2.15.0.
 	$(GOLANGCI_LINT) run ./...
 	$(GOLANGCI_LINT) run --build-tags integration,e2e ./...
 
-assets: ## Build/cache kube-apiserver and kubectl, link etcd: prints the envtest assets folder.
+assets: ## Install/build etcd, kube-apiserver, kubectl, helm, kubeconform: prints the envtest assets folder.
 	@e2e/scripts/assets.sh
 
-test: test-unit test-integration test-e2e ## Unit, integration (envtest) and e2e tests.
+knot: ## Knot DNS for the RFC 2136 tests (Debian's knot; installed when possible).
+	@e2e/scripts/debian.sh knotd knot knot-dnsutils || { echo "knotd is missing: install Debian's knot (sudo apt-get install knot knot-dnsutils)"; exit 1; }
+
+test: test-unit test-integration test-chart test-e2e ## Unit, integration (envtest), chart and e2e tests.
 
 test-unit: ## Fast tests, no binaries.
 	go test -race -count=1 ./...
 
-test-integration: ## CRD validation and signer against envtest.
-	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go test -count=1 -tags integration ./api/... ./internal/...
+# Each recipe resolves the assets on a line of its own: a failure there stops
+# the recipe at once (inside a command's environment it would be ignored).
+test-integration: knot ## CRD validation and signer against envtest.
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags integration ./api/... ./internal/...
 
-test-e2e: ## The real stack: kube-apiserver, cert-manager, reseller-issuer, sandbox.
-	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go test -count=1 -tags e2e -timeout 40m -v ./e2e/...
+test-chart: ## helm lint, helm template + kubeconform, bad values, helm install into a local kube-apiserver.
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags e2e -v ./e2e/chart/
+
+test-e2e: knot ## The real stack: kube-apiserver, cert-manager, reseller-issuer, sandbox, Knot DNS.
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags e2e -timeout 40m -v $$(go list -tags e2e ./e2e/... | grep -v '/e2e/chart$$')
 
 test-fuzz: ## Run each fuzz target for $(FUZZTIME) (the seed corpora run in test-unit).
 	go test -run=^$$ -fuzz=^FuzzDecodeState$$ -fuzztime=$(FUZZTIME) ./internal/ca
@@ -57,15 +69,24 @@ test-fuzz: ## Run each fuzz target for $(FUZZTIME) (the seed corpora run in test
 	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/sslmarket
 	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/cyberssl
 
-test-chaos: ## SIGKILL chaos at scale: 34 Certificates and 34 kills per reseller (102 kills), two replicas.
-	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-34} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
+test-chaos: knot ## SIGKILL chaos at scale: 34 Certificates and 34 kills per reseller (102 kills), two replicas.
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-34} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
 		go test -count=1 -tags e2e -timeout 60m -v -run 'TestChaos' ./e2e/
 
 demo: ## Local control plane + cert-manager + issuer + sandbox issuing real certificates (KEEP=1 keeps it up).
-	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go run ./e2e/cmd/demo
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/demo
+
+image: ## Build the controller image with docker or podman (IMAGE=name:tag).
+	@engine="$$(command -v docker || command -v podman || true)"; \
+	if [[ -z "$$engine" ]] || ! "$$engine" info >/dev/null 2>&1; then \
+		echo "no container engine: install and start docker or podman to build the image"; exit 1; fi; \
+	"$$engine" build -t $(IMAGE) .
 
 bench: ## N one-name Certificates at once per phase (CA issuer, then each reseller); BENCH_FLAGS="-n 200 -runs 3".
-	KUBEBUILDER_ASSETS="$$(e2e/scripts/assets.sh)" go run ./e2e/cmd/bench $(BENCH_FLAGS)
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin

@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Prints a folder usable as KUBEBUILDER_ASSETS: symlinks to kube-apiserver and
-# kubectl (built and cached by kube-binaries.sh) and to etcd (Debian's
-# etcd-server package, /usr/bin/etcd; override with ETCD=/path/to/etcd).
+# Prints a folder usable as KUBEBUILDER_ASSETS, holding what the local stack
+# runs: etcd, kube-apiserver and kubectl (envtest's three), plus helm (the
+# stack installs cert-manager's and our chart's RBAC) and kubeconform (the
+# chart checks). Everything is installed or built on first use and cached.
+#
+# etcd: $ETCD if set, else Debian's etcd-server (installed when this user may
+# install packages), else built from the Go module proxy.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-kube="$("$here/kube-binaries.sh")"
-etcd="${ETCD:-/usr/bin/etcd}"
-if [[ ! -x "$etcd" ]]; then
-  echo "[assets] no etcd at $etcd: apt-get install etcd-server, or set ETCD" >&2
-  exit 1
+fail() { echo "[assets] $*" >&2; exit 1; }
+
+# etcd first: it is the part most likely missing, and finding out must not
+# wait for the kube-apiserver build.
+if [[ -n "${ETCD:-}" ]]; then
+  [[ -x "$ETCD" ]] || fail "ETCD=$ETCD is not an executable: unset it or point it at an etcd binary"
+  etcd="$ETCD"
+elif "$here/debian.sh" etcd etcd-server; then
+  etcd="$(command -v etcd)"
+else
+  echo "[assets] etcd is not installed and packages cannot be installed here: building it from the Go module proxy" >&2
+  etcd="$("$here/tool.sh" etcd)" || fail "no etcd: install Debian's etcd-server (sudo apt-get install etcd-server) or set ETCD=/path/to/etcd"
 fi
+
+kube="$("$here/kube-binaries.sh")" || fail "kube-apiserver and kubectl could not be built (output above): check the Go module proxy"
+helm="$("$here/tool.sh" helm)" || fail "helm could not be built (output above): check the Go module proxy"
+kubeconform="$("$here/tool.sh" kubeconform)" || fail "kubeconform could not be built (output above): check the Go module proxy"
 
 assets="${RESELLER_CACHE:-$HOME/.cache/reseller-issuer}/envtest-$(basename "$kube")"
 mkdir -p "$assets"
 ln -sfn "$kube/kube-apiserver" "$assets/kube-apiserver"
 ln -sfn "$kube/kubectl" "$assets/kubectl"
 ln -sfn "$etcd" "$assets/etcd"
+ln -sfn "$helm" "$assets/helm"
+ln -sfn "$kubeconform" "$assets/kubeconform"
 echo "$assets"
