@@ -37,7 +37,12 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
 
-// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch
+// Leader election reads, creates and renews one Lease in the leader election
+// namespace (the cluster resource namespace unless --leader-election-namespace
+// says otherwise). The chart turns rules scoped to namespace=reseller-issuer
+// into a Role there.
+//
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;create;update,namespace=reseller-issuer
 
 func run(ctx context.Context, o *options) error {
 	logger := zap.New(zap.UseFlagOptions(&o.zap))
