@@ -41,8 +41,12 @@ func TestCertManagerHost(t *testing.T) {
 	require.NoError(t, framework.BuildBinaries(root, binDir, "./e2e/cmd/cert-manager-host"))
 	t.Logf("built cert-manager-host in %s", time.Since(start).Round(time.Second))
 
+	// As cert-manager's controller runs in a cluster: its ServiceAccount with
+	// the RBAC of cert-manager's chart.
+	id, err := cp.InstallCertManagerIdentity(ctx, logDir)
+	require.NoError(t, err)
 	host, err := framework.StartProcess(ctx, "cert-manager-host", filepath.Join(logDir, "cert-manager-host.log"),
-		filepath.Join(binDir, "cert-manager-host"), "--kubeconfig", cp.KubeconfigPath, "-v", "2")
+		filepath.Join(binDir, "cert-manager-host"), "--kubeconfig", id.Kubeconfig, "-v", "2")
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, host.Stop(), "cert-manager-host should exit cleanly on SIGTERM") })
 

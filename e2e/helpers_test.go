@@ -86,28 +86,33 @@ func createCertificate(t *testing.T, s *framework.Stack, ns, name string, ref cm
 	return cert
 }
 
-// waitCertificateReady waits for Ready=True, reporting the request's state on failure.
+// waitCertificateReady waits for Ready=True, reporting the request's state on
+// failure. A request RBAC refuses to cert-manager or reseller-issuer ends the
+// wait at once, naming the missing permission.
 func waitCertificateReady(t *testing.T, s *framework.Stack, cert *cmapi.Certificate) {
 	t.Helper()
 	ctx := context.Background()
-	ok := assert.Eventually(t, func() bool {
+	err := framework.Eventually(ctx, issueTimeout, 500*time.Millisecond, func() (bool, error) {
+		if err := deniedErr(s); err != nil {
+			return false, err
+		}
 		if err := s.Control.Client.Get(ctx, client.ObjectKeyFromObject(cert), cert); err != nil {
-			return false
+			return false, nil //nolint:nilerr // polled again
 		}
 		for _, c := range cert.Status.Conditions {
 			if c.Type == cmapi.CertificateConditionReady && c.Status == cmmeta.ConditionTrue {
-				return true
+				return true, nil
 			}
 		}
-		return false
-	}, issueTimeout, 500*time.Millisecond)
-	if !ok {
+		return false, nil
+	}, nil)
+	if err != nil {
 		var reqs cmapi.CertificateRequestList
 		_ = s.Control.Client.List(ctx, &reqs, client.InNamespace(cert.Namespace))
 		for _, r := range reqs.Items {
 			t.Logf("CertificateRequest %s: conditions %+v annotations %v", r.Name, r.Status.Conditions, r.Annotations)
 		}
-		t.Fatalf("Certificate %s/%s not Ready: %+v", cert.Namespace, cert.Name, cert.Status.Conditions)
+		t.Fatalf("Certificate %s/%s not Ready: %v; conditions %+v", cert.Namespace, cert.Name, err, cert.Status.Conditions)
 	}
 }
 

@@ -67,6 +67,7 @@ var accounts = map[string]string{
 	"webhook-sslci":         "canary-7f3a-webhook-sslci",
 	"webhook-sslmarket":     "canary-7f3a-webhook-sslmarket",
 	"webhook-cyberssl":      "canary-7f3a-webhook-cyberssl",
+	"approver-sslci":        "canary-7f3a-approver-sslci",
 }
 
 // wrongToken is a token no sandbox account has.
@@ -119,6 +120,14 @@ func TestMain(m *testing.M) {
 			code = 1
 		default:
 			fmt.Fprintf(os.Stderr, "e2e: no credential (%d canaries) in logs, Events, conditions, annotations or metrics\n", len(canaries()))
+		}
+		// Every component ran with its chart's RBAC: a permission missing
+		// from a chart fails the run, named.
+		if err := deniedErr(stack); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL e2e:", err)
+			code = 1
+		} else {
+			fmt.Fprintln(os.Stderr, "e2e: RBAC refused no request of cert-manager or reseller-issuer")
 		}
 		if err := stack.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the stack:", err)

@@ -30,10 +30,11 @@ import (
 // webhookGroup is the API group of the e2e webhook solver.
 const webhookGroup = "acme.e2e.reseller-issuer.dev"
 
-// issuerCallers are the identities reseller-issuer runs as in the stack,
-// which must be allowed to call webhook solvers.
-func issuerCallers() []rbacv1.Subject {
-	return []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "admin"}}
+// issuerCallers is the identity reseller-issuer runs as in the stack (our
+// chart's ServiceAccount), which a webhook solver's installation must allow
+// to call it, as cert-manager's ServiceAccount is for ACME.
+func issuerCallers(s *framework.Stack) []rbacv1.Subject {
+	return []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: s.IssuerIdentity.ServiceAccount, Namespace: s.IssuerIdentity.Namespace}}
 }
 
 // webhookSolvers validates every name through the knot webhook solver, with
@@ -61,7 +62,7 @@ func TestDNS01WebhookSolver(t *testing.T) {
 	s := sharedStack(t)
 	ctx := context.Background()
 	solver, err := s.StartWebhookSolver(ctx, framework.WebhookSolverOptions{
-		Package: "./e2e/cmd/knot-webhook", Group: webhookGroup, Name: "knot", Callers: issuerCallers(),
+		Package: "./e2e/cmd/knot-webhook", Group: webhookGroup, Name: "knot", Callers: issuerCallers(s),
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = solver.Stop() })

@@ -29,15 +29,22 @@ import (
 // kube-apiserver, etcd and kubectl binaries (see e2e/scripts/assets.sh).
 const AssetsEnv = "KUBEBUILDER_ASSETS"
 
-// ControlPlane is a running etcd + kube-apiserver with the CRDs installed.
+// ControlPlane is a running etcd + kube-apiserver with the CRDs installed,
+// RBAC authorization, an audit log of every request made by a
+// ServiceAccount, and cert-manager's approval rule (InstallApprovalPolicy).
 type ControlPlane struct {
-	// Config authenticates as an admin (system:masters).
+	// Config authenticates as the test harness's own admin, the user
+	// AdminUser, bound to the cluster-admin ClusterRole. It is for creating
+	// test objects; the components under test run as their ServiceAccounts
+	// (see ServiceAccountKubeconfig).
 	Config *rest.Config
-	// Client has the core, networking, certificates, cert-manager and
-	// Gateway API (gateway.networking.k8s.io/v1) schemes.
+	// Client is a client for Config with the core, networking, certificates,
+	// cert-manager and Gateway API (gateway.networking.k8s.io/v1) schemes.
 	Client client.Client
-	// KubeconfigPath is a kubeconfig file for Config, for the processes under test.
+	// KubeconfigPath is a kubeconfig file for Config, for kubectl.
 	KubeconfigPath string
+	// Audit reads the audit log: requests that RBAC refused.
+	Audit *AuditLog
 
 	env  *envtest.Environment
 	logs []*os.File
@@ -57,9 +64,25 @@ func Scheme() *runtime.Scheme {
 // StartControlPlane starts etcd and kube-apiserver from $KUBEBUILDER_ASSETS,
 // installs cert-manager's CRDs, Gateway API's standard HTTPRoute CRD (the
 // HTTP-01 solver creates HTTPRoutes) and this repository's deploy/crds (when
-// that folder exists), and writes dir/kubeconfig. The control plane's own logs
-// go to dir/etcd.log and dir/kube-apiserver.log. Call Stop when done.
+// that folder exists) and cert-manager's approval rule, and writes
+// dir/kubeconfig for the harness's admin. The control plane's own logs go to
+// dir/etcd.log and dir/kube-apiserver.log, the audit log to dir/audit.log.
+// Call Stop when done.
 func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
+	return StartControlPlaneWith(ctx, dir, ControlPlaneOptions{})
+}
+
+// ControlPlaneOptions configures StartControlPlaneWith.
+type ControlPlaneOptions struct {
+	// WithoutOwnCRDs leaves this repository's deploy/crds out (a chart
+	// installs them).
+	WithoutOwnCRDs bool
+	// ExtraCRDs are more CRD files or folders to install.
+	ExtraCRDs []string
+}
+
+// StartControlPlaneWith is StartControlPlane with options.
+func StartControlPlaneWith(ctx context.Context, dir string, o ControlPlaneOptions) (*ControlPlane, error) {
 	assets := os.Getenv(AssetsEnv)
 	if assets == "" {
 		return nil, fmt.Errorf("%s is not set: point it at a folder holding kube-apiserver, etcd and kubectl (e2e/scripts/assets.sh prints one)", AssetsEnv)
@@ -69,15 +92,20 @@ func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
 			return nil, fmt.Errorf("%s=%s lacks %s: %w", AssetsEnv, assets, bin, err)
 		}
 	}
-	crds, err := crdPaths()
+	crds, err := crdPaths(!o.WithoutOwnCRDs)
 	if err != nil {
 		return nil, err
 	}
+	crds = append(crds, o.ExtraCRDs...)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	auditArgs, err := auditFlags(dir)
+	if err != nil {
+		return nil, err
+	}
 
-	cp := &ControlPlane{KubeconfigPath: filepath.Join(dir, "kubeconfig")}
+	cp := &ControlPlane{KubeconfigPath: filepath.Join(dir, "kubeconfig"), Audit: &AuditLog{Path: filepath.Join(dir, auditLogName)}}
 	etcdLog, err := cp.openLog(filepath.Join(dir, "etcd.log"))
 	if err != nil {
 		return nil, err
@@ -96,6 +124,9 @@ func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
 	cp.env.ControlPlane.Etcd = &envtest.Etcd{Out: etcdLog, Err: etcdLog}
 	apiserver := cp.env.ControlPlane.GetAPIServer()
 	apiserver.Out, apiserver.Err = apiserverLog, apiserverLog
+	for flag, value := range auditArgs {
+		apiserver.Configure().Set(flag, value)
+	}
 	if err := enableAggregation(apiserver, dir); err != nil {
 		cp.closeLogs()
 		return nil, fmt.Errorf("configuring the aggregation layer: %w", err)
@@ -108,16 +139,24 @@ func StartControlPlane(ctx context.Context, dir string) (*ControlPlane, error) {
 	if _, err := cp.env.Start(); err != nil {
 		return nil, errors.Join(fmt.Errorf("starting control plane (logs in %s): %w", dir, err), cp.Stop())
 	}
-	if err := cp.connect(); err != nil {
+	if err := cp.connect(ctx); err != nil {
+		return nil, errors.Join(err, cp.Stop())
+	}
+	if err := InstallApprovalPolicy(ctx, cp.Client); err != nil {
 		return nil, errors.Join(err, cp.Stop())
 	}
 	return cp, nil
 }
 
-func (cp *ControlPlane) connect() error {
-	admin, err := cp.env.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, &rest.Config{QPS: 100, Burst: 200})
+// connect provisions the harness's admin (AdminUser, with a client
+// certificate) and binds it to cluster-admin.
+func (cp *ControlPlane) connect(ctx context.Context) error {
+	admin, err := cp.env.AddUser(envtest.User{Name: AdminUser}, &rest.Config{QPS: 100, Burst: 200})
 	if err != nil {
 		return fmt.Errorf("adding admin user: %w", err)
+	}
+	if err := bindClusterAdmin(ctx, cp.env.Config, AdminUser); err != nil {
+		return err
 	}
 	kubeconfig, err := admin.KubeConfig()
 	if err != nil {
@@ -158,8 +197,8 @@ func (cp *ControlPlane) closeLogs() {
 
 // crdPaths lists cert-manager's CRD files and Gateway API's standard HTTPRoute
 // CRD, which the HTTP-01 solver creates (from the module versions go.mod
-// selects), and this repository's deploy/crds folder when it exists.
-func crdPaths() ([]string, error) {
+// selects), and, with own, this repository's deploy/crds folder when it exists.
+func crdPaths(own bool) ([]string, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -188,8 +227,8 @@ func crdPaths() ([]string, error) {
 		return nil, fmt.Errorf("locating the Gateway API HTTPRoute CRD: %w", err)
 	}
 	paths = append(paths, httpRoutes)
-	if own := filepath.Join(root, "deploy", "crds"); isDir(own) {
-		paths = append(paths, own)
+	if dir := filepath.Join(root, "deploy", "crds"); own && isDir(dir) {
+		paths = append(paths, dir)
 	}
 	return paths, nil
 }

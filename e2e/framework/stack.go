@@ -16,9 +16,6 @@ import (
 	"strings"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/e2e/knot"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
@@ -29,10 +26,15 @@ const ClusterResourceNamespace = "reseller-issuer"
 
 // Stack is the whole local system: control plane, cert-manager, the
 // reseller-issuer binary and the reseller sandbox, each its own process.
+// cert-manager and reseller-issuer run as the ServiceAccounts their charts
+// create, with exactly the RBAC their charts grant; the harness creates test
+// objects as its own admin (Control.Client).
 type Stack struct {
 	Dir         string
 	Control     *ControlPlane
 	CertManager *Process
+	// CertManagerIdentity and IssuerIdentity are the components' identities.
+	CertManagerIdentity, IssuerIdentity *Identity
 	// Issuers are the reseller-issuer replicas; they elect a leader.
 	Issuers []*Process
 	Sandbox *Process
@@ -99,13 +101,17 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 }
 
 func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(string, ...any)) error {
-	if err := s.Control.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ClusterResourceNamespace}}); err != nil {
+	var err error
+	say("installing the RBAC of cert-manager's chart and of reseller-issuer's chart")
+	if s.CertManagerIdentity, err = s.Control.InstallCertManagerIdentity(ctx, s.Dir); err != nil {
 		return err
 	}
-	say("starting the cert-manager controllers")
-	var err error
+	if s.IssuerIdentity, err = s.Control.InstallIssuerIdentity(ctx, s.Dir, ClusterResourceNamespace); err != nil {
+		return err
+	}
+	say("starting the cert-manager controllers as %s", s.CertManagerIdentity.User())
 	s.CertManager, err = StartProcess(ctx, "cert-manager", filepath.Join(s.Dir, "cert-manager.log"), filepath.Join(bin, "cert-manager-host"),
-		append([]string{"--kubeconfig", s.Control.KubeconfigPath}, o.Args["cert-manager"]...)...)
+		append([]string{"--kubeconfig", s.CertManagerIdentity.Kubeconfig}, o.Args["cert-manager"]...)...)
 	if err != nil {
 		return err
 	}
@@ -136,9 +142,9 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		responders[i] = "127.0.0.1:" + strconv.Itoa(ports[0])
 		s.MetricsURLs = append(s.MetricsURLs, "http://127.0.0.1:"+strconv.Itoa(ports[1])+"/metrics")
 		probes[i] = "http://127.0.0.1:" + strconv.Itoa(ports[2]) + "/readyz"
-		say("starting reseller-issuer replica %d (responder on %s)", i, responders[i])
+		say("starting reseller-issuer replica %d as %s (responder on %s)", i, s.IssuerIdentity.User(), responders[i])
 		args := []string{
-			"--kubeconfig", s.Control.KubeconfigPath,
+			"--kubeconfig", s.IssuerIdentity.Kubeconfig,
 			"--cluster-resource-namespace", ClusterResourceNamespace,
 			"--http01-bind-address", responders[i],
 			"--metrics-bind-address", "127.0.0.1:" + strconv.Itoa(ports[1]),
