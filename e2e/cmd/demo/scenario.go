@@ -86,13 +86,20 @@ func (d *demo) issue(ctx context.Context) ([]row, error) {
 	return rows, nil
 }
 
-// wait polls the TLS Secret of a target, printing progress, and describes it.
+// wait polls the TLS Secret of a target and its Certificate's Ready
+// condition (cert-manager sets it a moment after writing the Secret),
+// printing progress, and describes it.
 func (d *demo) wait(ctx context.Context, t target) (row, error) {
 	c := d.stack.Control.Client
 	s := &corev1.Secret{}
+	ready := "Unknown"
 	err := framework.Eventually(ctx, 3*time.Minute, time.Second, func() (bool, error) {
 		err := c.Get(ctx, types.NamespacedName{Namespace: t.namespace, Name: t.secret}, s)
-		return err == nil && len(s.Data[corev1.TLSCertKey]) > 0, nil
+		if err != nil || len(s.Data[corev1.TLSCertKey]) == 0 {
+			return false, nil //nolint:nilerr // not there yet: polled again
+		}
+		ready, err = d.ready(ctx, t)
+		return ready == string(cmmeta.ConditionTrue), err
 	}, func(elapsed time.Duration) {
 		d.say("waiting for %s (%s)", t.resource, elapsed.Round(time.Second))
 	})
@@ -107,10 +114,15 @@ func (d *demo) wait(ctx context.Context, t target) (row, error) {
 	if err != nil {
 		return row{}, err
 	}
-	ready := "False"
+	d.say("%s: certificate issued", t.resource)
+	return row{t.resource, t.issuer, ready, strings.Join(leaf.DNSNames, ","), leaf.NotAfter.UTC().Format(time.DateOnly), leaf.Issuer.CommonName}, nil
+}
+
+// ready returns the Ready status of the Certificate writing t's Secret.
+func (d *demo) ready(ctx context.Context, t target) (string, error) {
 	var certs cmapi.CertificateList
-	if err := c.List(ctx, &certs, client.InNamespace(t.namespace)); err != nil {
-		return row{}, err
+	if err := d.stack.Control.Client.List(ctx, &certs, client.InNamespace(t.namespace)); err != nil {
+		return "", err
 	}
 	for _, cert := range certs.Items {
 		if cert.Spec.SecretName != t.secret {
@@ -118,12 +130,11 @@ func (d *demo) wait(ctx context.Context, t target) (row, error) {
 		}
 		for _, cond := range cert.Status.Conditions {
 			if cond.Type == cmapi.CertificateConditionReady {
-				ready = string(cond.Status)
+				return string(cond.Status), nil
 			}
 		}
 	}
-	d.say("%s: certificate issued", t.resource)
-	return row{t.resource, t.issuer, ready, strings.Join(leaf.DNSNames, ","), leaf.NotAfter.UTC().Format(time.DateOnly), leaf.Issuer.CommonName}, nil
+	return "Unknown", nil
 }
 
 func secret(ns, name, token string) *corev1.Secret {
