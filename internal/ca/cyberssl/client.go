@@ -6,15 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // Documented endpoints. Every API method is a path below them
@@ -25,16 +23,11 @@ const (
 )
 
 const (
-	// maxBodySize is the largest response body the client reads.
-	maxBodySize = 1 << 20
-	// defaultTimeout bounds a whole request on the default http.Client.
-	defaultTimeout = 30 * time.Second
-	userAgent      = "reseller-issuer-cyberssl/1.0"
-	redacted       = "REDACTED"
+	// provider names CyberSSL in errors.
+	provider rest.Provider = "cyberssl"
 	// maxOldTokens is how many replaced session tokens are still redacted
 	// from errors (an answer may quote the stale token it refused).
 	maxOldTokens = 8
-	formType     = "application/x-www-form-urlencoded"
 )
 
 // API method names (URL paths below the base URL).
@@ -59,8 +52,6 @@ const (
 const (
 	paramToken  = "token"
 	paramAPIKey = "apikey"
-	// maxRetryAfter caps a Retry-After header.
-	maxRetryAfter = time.Hour
 )
 
 // Client talks to the CyberSSL API. Create it with New. It is safe for
@@ -68,9 +59,8 @@ const (
 // API key and session tokens are private and never appear in an error
 // string.
 type Client struct {
-	BaseURL    *url.URL
-	HTTPClient *http.Client
-	apiKey     string
+	rest.Client
+	apiKey string
 
 	// authLock (capacity 1) serializes auth calls so that concurrent
 	// callers with an expired token authenticate once.
@@ -82,52 +72,35 @@ type Client struct {
 }
 
 // Option configures a Client in New.
-type Option func(*Client)
+type Option = rest.Option
 
 // WithHTTPClient replaces the default http.Client (30s timeout, redirects
 // not followed). A nil client is ignored.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) {
-		if hc != nil {
-			c.HTTPClient = hc
-		}
-	}
-}
+func WithHTTPClient(hc *http.Client) Option { return rest.WithHTTPClient(hc) }
 
 // New returns a client for baseURL (LiveBaseURL or SandboxBaseURL, or a
 // local sandbox). The URL must use https; plain http is accepted only for
 // loopback hosts. It must not carry user info, a query or a fragment.
 // Nothing is sent until the first call, which authenticates.
 func New(baseURL, apiKey string, opts ...Option) (*Client, error) {
-	u, err := ca.ParseBaseURL(baseURL, func(s string) string { return redact(s, apiKey) })
+	c := &Client{apiKey: apiKey, authLock: make(chan struct{}, 1)}
+	var err error
+	c.Client, err = rest.New(rest.Config{
+		Provider:  provider,
+		BaseURL:   baseURL,
+		Secrets:   c.secrets,
+		ErrorBody: errorBody,
+		Envelope:  envelopeOf,
+		CodeLabel: "error ",
+	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("cyberssl: %w", err)
+		return nil, err
 	}
 	if strings.TrimSpace(apiKey) == "" {
 		return nil, invalidArg("apiKey", "must not be empty")
 	}
-	c := &Client{BaseURL: u, HTTPClient: ca.NoRedirectClient(defaultTimeout), apiKey: apiKey, authLock: make(chan struct{}, 1)}
-	for _, o := range opts {
-		o(c)
-	}
 	return c, nil
 }
-
-// String describes the client without its secrets (fmt's %v and %+v would
-// otherwise print the unexported fields).
-func (c *Client) String() string {
-	if c == nil {
-		return "cyberssl.Client(nil)"
-	}
-	base := ""
-	if c.BaseURL != nil {
-		base = c.BaseURL.Redacted()
-	}
-	return fmt.Sprintf("cyberssl.Client{BaseURL: %s}", base)
-}
-
-// GoString is String for %#v.
-func (c *Client) GoString() string { return c.String() }
 
 // Authenticate opens a new session (GET auth?apikey=...) and caches its
 // token, replacing any cached one. Other methods authenticate on demand;
@@ -160,7 +133,7 @@ func (c *Client) renewToken(ctx context.Context, stale string, force bool) (stri
 	select {
 	case c.authLock <- struct{}{}:
 	case <-ctx.Done():
-		return "", c.transportErr(ctx.Err(), nil)
+		return "", fmt.Errorf("cyberssl: waiting to authenticate: %w", ctx.Err())
 	}
 	defer func() { <-c.authLock }()
 
@@ -177,7 +150,7 @@ func (c *Client) renewToken(ctx context.Context, stale string, force bool) (stri
 	}
 	token := strings.TrimSpace(string(out.Token))
 	if token == "" {
-		return "", fmt.Errorf("%w: auth answered \"success\": true without \"token\"", ErrMalformedResponse)
+		return "", c.Malformed(endpointAuth, nil, `answered "success": true without "token"`)
 	}
 	c.setToken(token)
 	return token, nil
@@ -231,101 +204,52 @@ func cloneValues(v url.Values) url.Values {
 // body is decoded into out (which may be nil). extra are secrets of this
 // request besides the API key and known tokens; every error is free of
 // them.
-func (c *Client) send(ctx context.Context, method, endpoint string, params url.Values, out any, extra []string) (err error) {
-	ctx, end := ca.StartCall(ctx, operation(endpoint))
-	defer func() { end(err) }()
-	if c.BaseURL == nil {
-		return errors.New("cyberssl: client has no base URL")
-	}
-	u := c.BaseURL.JoinPath(endpoint)
-	var body io.Reader
+func (c *Client) send(ctx context.Context, method, endpoint string, params url.Values, out any, extra []string) error {
+	r := rest.Request{Op: operation(endpoint), Method: method, Path: []string{endpoint}, Endpoint: endpoint, Secrets: extra}
 	if method == http.MethodGet {
-		u.RawQuery = params.Encode()
+		r.Query = params
 	} else {
-		body = strings.NewReader(params.Encode())
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
-	if err != nil {
-		return c.transportErr(err, extra)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	if body != nil {
-		req.Header.Set("Content-Type", formType)
-	}
-
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = ca.NoRedirectClient(defaultTimeout)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return c.transportErr(err, extra)
-	}
-	defer func() { _ = resp.Body.Close() }()
-
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
-	if err != nil {
-		return c.transportErr(err, extra)
-	}
-	tooLarge := len(data) > maxBodySize
-	if tooLarge {
-		data = data[:maxBodySize]
-	}
-	// A body may carry a token we do not know yet (an auth answer that is
-	// otherwise unusable): never let it into an error either.
-	secrets := append(c.secrets(), extra...)
-	if t := tokenIn(data); t != "" {
-		secrets = append(secrets, t)
-	}
-	rd := func(s string) string { return redactAll(s, secrets) }
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := newAPIError(endpoint, resp.StatusCode, data)
-		if tooLarge {
-			apiErr.Message += " (response body larger than 1 MiB)"
-		}
-		apiErr.Message = rd(apiErr.Message)
-		apiErr.Code = rd(apiErr.Code)
-		apiErr.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return apiErr
-	}
-	if tooLarge {
-		return fmt.Errorf("%w: %s: HTTP %d: more than %d bytes", ErrResponseTooLarge, endpoint, resp.StatusCode, maxBodySize)
-	}
-
-	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
-		return malformed(endpoint, resp.StatusCode, data, err.Error(), rd)
-	}
-	if env.Success == nil {
-		return malformed(endpoint, resp.StatusCode, data, `no "success" field`, rd)
-	}
-	if !*env.Success {
-		e := &APIError{Endpoint: endpoint, StatusCode: resp.StatusCode, Code: rd(env.code()), Message: rd(env.message())}
-		if e.Message == "" {
-			e.Message = `"success": false`
-		}
-		return e
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return malformed(endpoint, resp.StatusCode, data, err.Error(), rd)
+		r.Form = params
+		if r.Form == nil {
+			r.Form = url.Values{}
 		}
 	}
-	return nil
+	_, err := c.Do(ctx, r, out)
+	return err
 }
 
-// envelope is what every answer has in common.
+// envelope is what every answer has in common (assumptions.go, 2-3).
 type envelope struct {
 	Success      *Bool           `json:"success"`
 	ErrorCode    json.RawMessage `json:"error_code"`
 	ErrorMessage json.RawMessage `json:"error_message"`
 }
 
-func (e envelope) code() string { return rawText(e.ErrorCode) }
+// envelopeOf reads the "success" flag of a 2xx answer, with the code and
+// message of a failure.
+func envelopeOf(body []byte) (ok bool, code, message string, err error) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return false, "", "", err
+	}
+	if env.Success == nil {
+		return false, "", "", errors.New(`no "success" field`)
+	}
+	message = rawText(env.ErrorMessage)
+	if strings.TrimSpace(message) == "" {
+		message = `"success": false`
+	}
+	return bool(*env.Success), rawText(env.ErrorCode), message, nil
+}
 
-func (e envelope) message() string { return ca.CleanText(rawText(e.ErrorMessage)) }
+// errorBody reads error_code and error_message from a non-2xx answer.
+func errorBody(body []byte) (code, message string) {
+	var env envelope
+	if json.Unmarshal(body, &env) != nil {
+		return "", ""
+	}
+	return rawText(env.ErrorCode), rawText(env.ErrorMessage)
+}
 
 // rawText turns a JSON scalar into its text; a list or object (PHP may send
 // several messages) becomes its compact JSON.
@@ -357,92 +281,18 @@ func tokenIn(data []byte) string {
 	return string(t.Token)
 }
 
-func malformed(endpoint string, status int, data []byte, reason string, rd func(string) string) error {
-	return fmt.Errorf("%w: %s: HTTP %d: %s: body %q", ErrMalformedResponse, endpoint, status,
-		rd(reason), rd(ca.Snippet(data)))
-}
-
-// retryAfter parses a Retry-After header (seconds or HTTP date), capped at
-// an hour; 0 if absent or unusable.
-func retryAfter(h string, now time.Time) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	var d time.Duration
-	if secs, err := strconv.Atoi(h); err == nil {
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(h); err == nil {
-		d = t.Sub(now)
-	}
-	if d < 0 {
-		return 0
-	}
-	return min(d, maxRetryAfter)
-}
-
-// secrets returns the API key and every session token this client holds
-// or held recently.
-func (c *Client) secrets() []string {
+// secrets returns the API key, every session token this client holds or
+// held recently, and a token the answer body carries: one it does not know
+// yet (an auth answer that is otherwise unusable) must never reach an
+// error either.
+func (c *Client) secrets(body []byte) []string {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]string, 0, 2+len(c.oldTokens))
+	out := make([]string, 0, 3+len(c.oldTokens))
 	out = append(out, c.apiKey, c.token)
-	return append(out, c.oldTokens...)
-}
-
-// transportErr hides the secrets in an error from http.Client: the
-// *url.Error carries the request URL, whose query holds the API key or the
-// token on GET.
-func (c *Client) transportErr(err error, extra []string) error {
-	secrets := append(c.secrets(), extra...)
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		ue.URL = redactAll(ue.URL, secrets)
+	out = append(out, c.oldTokens...)
+	c.mu.Unlock()
+	if t := tokenIn(body); t != "" {
+		out = append(out, t)
 	}
-	return &transportError{msg: "cyberssl: " + redactAll(err.Error(), secrets), err: err}
-}
-
-// transportError is a network-level failure (no HTTP response, or the body
-// could not be read). It unwraps to the original error, whose *url.Error
-// has its URL redacted.
-type transportError struct {
-	msg string
-	err error
-}
-
-func (e *transportError) Error() string { return e.msg }
-func (e *transportError) Unwrap() error { return e.err }
-
-// redactAll applies redact for every secret, longest first (a token could
-// contain the API key or the other way round).
-func redactAll(s string, secrets []string) string {
-	ordered := append([]string(nil), secrets...)
-	for i := 1; i < len(ordered); i++ {
-		for j := i; j > 0 && len(ordered[j]) > len(ordered[j-1]); j-- {
-			ordered[j], ordered[j-1] = ordered[j-1], ordered[j]
-		}
-	}
-	for _, sec := range ordered {
-		s = redact(s, sec)
-	}
-	return s
-}
-
-// redact replaces every occurrence of secret in s, raw and in its query-,
-// path- and JSON-escaped forms, with "REDACTED".
-func redact(s, secret string) string {
-	if secret == "" || s == "" {
-		return s
-	}
-	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
-	if b, err := json.Marshal(secret); err == nil {
-		forms = append(forms, strings.Trim(string(b), `"`))
-	}
-	for _, f := range forms {
-		if f != "" {
-			s = strings.ReplaceAll(s, f, redacted)
-		}
-	}
-	return s
+	return out
 }

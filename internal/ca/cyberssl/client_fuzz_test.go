@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // fuzzStatuses are the HTTP statuses the fuzzed server answers with; the
@@ -365,7 +367,7 @@ func (k fuzzChecker) result(call string, hasResult bool, err error) {
 	case err == nil:
 		return
 	}
-	var te *transportError
+	var te *rest.TransportError
 	if errors.As(err, &te) {
 		k.t.Fatalf("%s: HTTP %d: the server answered, yet: %v", call, k.status, err)
 	}

@@ -26,6 +26,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 const (
@@ -839,7 +841,7 @@ func TestInvalidArguments(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	huge := []byte(`{"success":true,"balance":"1","pad":"` + strings.Repeat("x", maxBodySize) + `"}`)
+	huge := []byte(`{"success":true,"balance":"1","pad":"` + strings.Repeat("x", rest.MaxBodySize) + `"}`)
 	tests := []struct {
 		name        string
 		status      int
@@ -876,7 +878,7 @@ func TestErrors(t *testing.T) {
 			wantStatus: 502,
 			wantMsg:    "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>nginx</center> </body> </html>",
 			temporary:  true},
-		{name: "oversized error body", status: 503, contentType: "text/html", body: []byte(strings.Repeat("e", 2*maxBodySize)),
+		{name: "oversized error body", status: 503, contentType: "text/html", body: []byte(strings.Repeat("e", 2*rest.MaxBodySize)),
 			wantStatus: 503, wantMsg: strings.Repeat("e", 200) + " (response body larger than 1 MiB)", temporary: true},
 		{name: "2xx html proxy page", status: 200, contentType: "text/html", body: fixture(t, "error_502.html"),
 			wantIs: ErrMalformedResponse, temporary: true},
@@ -934,12 +936,6 @@ func TestRetryAfter(t *testing.T) {
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 7*time.Second, ae.RetryAfter)
-
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	assert.Equal(t, 30*time.Second, retryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now))
-	assert.Equal(t, time.Hour, retryAfter("99999", now))
-	assert.Zero(t, retryAfter("soon", now))
-	assert.Zero(t, retryAfter("-5", now))
 }
 
 func TestSemanticErrors(t *testing.T) {
@@ -1223,27 +1219,6 @@ func TestNew(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotNil(t, c.HTTPClient)
 	})
-}
-
-func TestRedact(t *testing.T) {
-	tests := []struct {
-		name, in, secret, want string
-	}{
-		{"empty secret", "token=abc", "", "token=abc"},
-		{"empty string", "", "abc", ""},
-		{"plain", "invalid token abc", "abc", "invalid token REDACTED"},
-		{"every occurrence", "abc/abc", "abc", "REDACTED/REDACTED"},
-		{"query escaped", `Get "http://h/v1/auth?apikey=a%2Bb%2Fc%3D": refused`, "a+b/c=", `Get "http://h/v1/auth?apikey=REDACTED": refused`},
-		{"path escaped", "/x/a+b%2Fc=", "a+b/c=", "/x/REDACTED"},
-		{"json escaped", `{"m":"a\u003cb"}`, "a<b", `{"m":"REDACTED"}`},
-		{"absent", "nothing here", "abc", "nothing here"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, redact(tt.in, tt.secret))
-		})
-	}
-	assert.Equal(t, "[REDACTED] [REDACTED]", redactAll("[abcdef] [abc]", []string{"abc", "abcdef", ""}), "longest first")
 }
 
 func TestStatusClass(t *testing.T) {

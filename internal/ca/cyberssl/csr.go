@@ -19,12 +19,12 @@ type ValidateCSRRequest struct {
 // ValidateCSR decodes a CSR and checks it against a product (POST
 // validate_csr). Nothing is ordered.
 func (c *Client) ValidateCSR(ctx context.Context, req ValidateCSRRequest) (*ValidateCSRResponse, error) {
-	if err := validateCSR("CSR", req.CSR); err != nil {
+	if err := provider.CheckCSR("CSR", []byte(req.CSR)); err != nil {
 		return nil, err
 	}
 	p := url.Values{"csr": {req.CSR}}
 	if req.ProductID != 0 {
-		if err := validateID("ProductID", req.ProductID); err != nil {
+		if err := provider.CheckID("ProductID", int64(req.ProductID)); err != nil {
 			return nil, err
 		}
 		p.Set("product_id", req.ProductID.String())

@@ -136,7 +136,7 @@ func (o DVOptions) Challenges(method string) ([]Challenge, error) {
 		for _, d := range sortedKeys(o.DNS) {
 			r, err := ParseDNSRecord(o.DNS[d].Record)
 			if err != nil {
-				return nil, fmt.Errorf("%w: dv_options.dns[%q]: %w", ErrMalformedResponse, d, err)
+				return nil, fmt.Errorf("cyberssl: %w: dv_options.dns[%q]: %w", ErrMalformedResponse, d, err)
 			}
 			out = append(out, Challenge{Domain: d, Method: DVMethodDNS, Record: &r})
 		}
@@ -179,7 +179,7 @@ func normalizeMethod(m string) string {
 // domain itself.
 func (f FileOption) fileChallenge(scheme, domain string) (*FileChallenge, error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: dv_options.%s[%q]: %s", ErrMalformedResponse, scheme, domain, fmt.Sprintf(format, args...))
+		return fmt.Errorf("cyberssl: %w: dv_options.%s[%q]: %s", ErrMalformedResponse, scheme, domain, fmt.Sprintf(format, args...))
 	}
 	if strings.TrimSpace(f.Content) == "" {
 		return nil, bad("no content")
@@ -313,7 +313,7 @@ func topLevelOptions(body []byte, opts *DVOptions) error {
 // method is DVMethodAll, DVMethodHTTP, DVMethodHTTPS, DVMethodDNS or
 // DVMethodEmail.
 func (c *Client) DVOptions(ctx context.Context, orderID ID, method string) (*DVOptionsResponse, error) {
-	if err := validateID("orderID", orderID); err != nil {
+	if err := provider.CheckID("orderID", int64(orderID)); err != nil {
 		return nil, err
 	}
 	switch method {
@@ -332,7 +332,7 @@ func (c *Client) DVOptions(ctx context.Context, orderID ID, method string) (*DVO
 // ChangeDVMethod switches the validation method of one domain of an order
 // (POST change_dv_method) and returns the new options.
 func (c *Client) ChangeDVMethod(ctx context.Context, req ChangeDVMethodRequest) (*ChangeDVMethodResponse, error) {
-	if err := validateID("OrderID", req.OrderID); err != nil {
+	if err := provider.CheckID("OrderID", int64(req.OrderID)); err != nil {
 		return nil, err
 	}
 	p := url.Values{"order_id": {req.OrderID.String()}, "dv_method": {req.DVMethod}}
@@ -348,7 +348,7 @@ func (c *Client) ChangeDVMethod(ctx context.Context, req ChangeDVMethodRequest) 
 			return nil, invalidArg("Email", "only allowed with %q", DVMethodEmail)
 		}
 	case DVMethodEmail:
-		if err := validateEmail("Email", req.Email); err != nil {
+		if err := provider.CheckEmail("Email", req.Email); err != nil {
 			return nil, err
 		}
 		p.Set("email", req.Email)
@@ -365,7 +365,7 @@ func (c *Client) ChangeDVMethod(ctx context.Context, req ChangeDVMethodRequest) 
 // Revalidate asks the CA to check domain control of one domain of an order
 // again (GET revalidate).
 func (c *Client) Revalidate(ctx context.Context, orderID ID, domain string) error {
-	if err := validateID("orderID", orderID); err != nil {
+	if err := provider.CheckID("orderID", int64(orderID)); err != nil {
 		return err
 	}
 	if err := validateDomain("domain", domain); err != nil {

@@ -1,24 +1,19 @@
 package cyberssl
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 var (
 	// ErrMalformedResponse is wrapped when a 2xx body is not the expected
 	// JSON (most likely a proxy or maintenance page), or lacks a field a
 	// success must carry. IsTemporary is true.
-	ErrMalformedResponse = errors.New("cyberssl: malformed response")
+	ErrMalformedResponse = rest.ErrMalformedResponse
 	// ErrResponseTooLarge is wrapped when a 2xx body exceeds 1 MiB.
-	ErrResponseTooLarge = errors.New("cyberssl: response body too large")
+	ErrResponseTooLarge = rest.ErrResponseTooLarge
 )
 
 // Error codes the client recognizes (assumptions.go, 2). The document lists
@@ -30,80 +25,22 @@ const (
 
 // APIError is an answer of the API that is not a success: a body with
 // "success": false (StatusCode is then usually 200), or a non-2xx status.
-type APIError struct {
-	// Endpoint is the API method that answered, e.g. "order_status".
-	Endpoint string
-	// StatusCode is the HTTP status.
-	StatusCode int
-	// Code is "error_code" as text (the API may send a number or a
-	// string); "" if the body had none.
-	Code string
-	// Message is "error_message", or the start of a body that was not the
-	// documented JSON.
-	Message string
-	// RetryAfter is the Retry-After header of a non-2xx answer, if any.
-	RetryAfter time.Duration
-}
-
-// Error formats as "cyberssl: order_status: 401 Unauthorized: error 401:
+// Endpoint is the API method that answered ("order_status"), Code is
+// "error_code" as text (the API may send a number or a string) and Message
+// "error_message", or the start of a body that was not the documented JSON.
+// It formats as "cyberssl: order_status: 401 Unauthorized: error 401:
 // invalid token".
-// RetryAfterDelay is how long the reseller asked to wait (ca.RetryAfter).
-func (e *APIError) RetryAfterDelay() time.Duration { return e.RetryAfter }
-
-func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cyberssl: ")
-	if e.Endpoint != "" {
-		b.WriteString(e.Endpoint + ": ")
-	}
-	fmt.Fprintf(&b, "%d", e.StatusCode)
-	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteString(" " + t)
-	}
-	if e.Code != "" {
-		b.WriteString(": error " + e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	}
-	return b.String()
-}
+type APIError = rest.APIError
 
 // InvalidArgumentError is returned before any request is sent when an
 // argument is unusable. Name is the Go parameter or field name.
-type InvalidArgumentError struct {
-	Name   string
-	Reason string
-}
-
-func (e *InvalidArgumentError) Error() string {
-	return fmt.Sprintf("cyberssl: invalid argument %s: %s", e.Name, e.Reason)
-}
+type InvalidArgumentError = rest.InvalidArgumentError
 
 func invalidArg(name, format string, args ...any) error {
-	return &InvalidArgumentError{Name: name, Reason: fmt.Sprintf(format, args...)}
+	return provider.InvalidArg(name, format, args...)
 }
 
-// newAPIError builds the error for a non-2xx response: the documented
-// error_code / error_message if the body has them, otherwise the first 200
-// bytes of the body as text.
-func newAPIError(endpoint string, status int, body []byte) *APIError {
-	e := &APIError{Endpoint: endpoint, StatusCode: status}
-	var env envelope
-	if err := json.Unmarshal(body, &env); err == nil {
-		e.Code = env.code()
-		e.Message = env.message()
-	}
-	if e.Code == "" && e.Message == "" {
-		e.Message = ca.Snippet(body)
-	}
-	return e
-}
-
-func asAPIError(err error) (*APIError, bool) {
-	var ae *APIError
-	return ae, errors.As(err, &ae)
-}
+func asAPIError(err error) (*APIError, bool) { return rest.AsAPIError(err) }
 
 // IsAuth reports an answer refusing the credentials: HTTP 401, error_code
 // "401", a 2xx or 4xx whose message is about the token, API key, session or
@@ -117,7 +54,7 @@ func IsAuth(err error) bool {
 	if ae.StatusCode == http.StatusUnauthorized || ae.Code == CodeAuth {
 		return true
 	}
-	if isTemporaryStatus(ae.StatusCode) {
+	if rest.TemporaryStatus(ae.StatusCode) {
 		return false
 	}
 	if ae.Endpoint == endpointAuth {
@@ -149,35 +86,9 @@ func IsInsufficientFunds(err error) bool {
 	return ok && (ae.StatusCode == http.StatusPaymentRequired || ae.Code == "402")
 }
 
-func isTemporaryStatus(code int) bool {
-	return code >= 500 || code == http.StatusTooManyRequests || code == http.StatusRequestTimeout
-}
-
-// IsTemporary reports whether retrying the same call later may succeed:
-// 5xx, 429 and 408 answers, malformed 2xx bodies (proxy pages), timeouts and
-// every network error. It is false for other API answers ("success": false
-// with a 2xx, 4xx, 3xx), invalid arguments, oversized 2xx bodies and a
+// IsTemporary reports whether retrying the same call later may succeed
+// (rest.IsTemporary): 5xx, 429 and 408 answers, malformed 2xx bodies,
+// timeouts and network errors; not other API answers ("success": false
+// with a 2xx, 4xx, 3xx), invalid arguments, oversized 2xx bodies or a
 // context canceled by the caller.
-func IsTemporary(err error) bool {
-	if err == nil {
-		return false
-	}
-	if ae, ok := asAPIError(err); ok {
-		return isTemporaryStatus(ae.StatusCode)
-	}
-	if errors.Is(err, ErrMalformedResponse) {
-		return true
-	}
-	if errors.Is(err, context.Canceled) {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
-	var timeout interface{ Timeout() bool }
-	return errors.As(err, &timeout) && timeout.Timeout()
-}
+func IsTemporary(err error) bool { return rest.IsTemporary(err) }

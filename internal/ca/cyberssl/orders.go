@@ -93,7 +93,7 @@ func (c *Client) AddOrder(ctx context.Context, req OrderRequest) (*AddOrderRespo
 		return nil, err
 	}
 	if out.OrderID <= 0 {
-		return nil, fmt.Errorf("%w: add_ssl_order answered \"success\": true without \"order_id\"", ErrMalformedResponse)
+		return nil, c.Malformed(endpointAddOrder, nil, `answered "success": true without "order_id"`)
 	}
 	return &out, nil
 }
@@ -101,7 +101,7 @@ func (c *Client) AddOrder(ctx context.Context, req OrderRequest) (*AddOrderRespo
 // Reissue reissues an order within its period with a new CSR (POST
 // reissue_ssl_order). The order keeps its id (assumptions.go, 11).
 func (c *Client) Reissue(ctx context.Context, req ReissueRequest) (*AddOrderResponse, error) {
-	if err := validateID("OrderID", req.OrderID); err != nil {
+	if err := provider.CheckID("OrderID", int64(req.OrderID)); err != nil {
 		return nil, err
 	}
 	p := url.Values{"order_id": {req.OrderID.String()}}
@@ -125,7 +125,7 @@ func (c *Client) Reissue(ctx context.Context, req ReissueRequest) (*AddOrderResp
 }
 
 func (r OrderRequest) params() (url.Values, error) {
-	if err := validateID("ProductID", r.ProductID); err != nil {
+	if err := provider.CheckID("ProductID", int64(r.ProductID)); err != nil {
 		return nil, err
 	}
 	if r.OrderType != OrderTypeNew && r.OrderType != OrderTypeRenew {
@@ -181,7 +181,7 @@ func setContact(p url.Values, prefix, field string, c Contact) error {
 			return err
 		}
 	}
-	return validateEmail(field+".Email", c.Email)
+	return provider.CheckEmail(field+".Email", c.Email)
 }
 
 func setRequired(p url.Values, param, field, v string) error {
@@ -231,7 +231,7 @@ func setCSR(p url.Values, csr string, gen *CSRSubject, reissue bool) error {
 		if gen != nil {
 			return invalidArg("GenerateCSR", "must be nil when CSR is set")
 		}
-		if err := validateCSR("CSR", csr); err != nil {
+		if err := provider.CheckCSR("CSR", []byte(csr)); err != nil {
 			return err
 		}
 		p.Set("csr", csr)
@@ -263,7 +263,7 @@ func setCSR(p url.Values, csr string, gen *CSRSubject, reissue bool) error {
 // OrderStatus returns the state of an order, with the certificate once it is
 // Activated (GET order_status).
 func (c *Client) OrderStatus(ctx context.Context, orderID ID) (*OrderStatus, error) {
-	if err := validateID("orderID", orderID); err != nil {
+	if err := provider.CheckID("orderID", int64(orderID)); err != nil {
 		return nil, err
 	}
 	var out OrderStatus
@@ -271,7 +271,7 @@ func (c *Client) OrderStatus(ctx context.Context, orderID ID) (*OrderStatus, err
 		return nil, err
 	}
 	if StatusClass(out.Status) == ClassIssued && strings.TrimSpace(out.Certificate) == "" {
-		return nil, fmt.Errorf("%w: order_status answered %q without \"certificate\"", ErrMalformedResponse, out.Status)
+		return nil, c.Malformed(endpointOrderStatus, nil, "answered %q without \"certificate\"", out.Status)
 	}
 	return &out, nil
 }
@@ -394,7 +394,7 @@ func (c *Client) Orders(ctx context.Context) (*OrdersResponse, error) {
 // OrderExtraDomains buys room for n more domains on a multi-domain order
 // (GET order_extra_domains). It costs money.
 func (c *Client) OrderExtraDomains(ctx context.Context, orderID ID, n int) (*ExtraDomainsResponse, error) {
-	if err := validateID("orderID", orderID); err != nil {
+	if err := provider.CheckID("orderID", int64(orderID)); err != nil {
 		return nil, err
 	}
 	if n < 1 {

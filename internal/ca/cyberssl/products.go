@@ -30,7 +30,7 @@ func (c *Client) Certificates(ctx context.Context) (*ProductsResponse, error) {
 
 // ProductDetails describes one product (GET get_ssl_product_details).
 func (c *Client) ProductDetails(ctx context.Context, productID ID) (*ProductDetailsResponse, error) {
-	if err := validateID("productID", productID); err != nil {
+	if err := provider.CheckID("productID", int64(productID)); err != nil {
 		return nil, err
 	}
 	var out ProductDetailsResponse
@@ -44,7 +44,7 @@ func (c *Client) ProductDetails(ctx context.Context, productID ID) (*ProductDeta
 // get_ssl_product_price). nrDomains is the number of names secured (SAN
 // products); 0 leaves it out (the API's default is 1).
 func (c *Client) Price(ctx context.Context, productID ID, period, nrDomains int) (*PriceResponse, error) {
-	if err := validateID("productID", productID); err != nil {
+	if err := provider.CheckID("productID", int64(productID)); err != nil {
 		return nil, err
 	}
 	if period < 1 || period > 10 {

@@ -22,7 +22,7 @@
 //     but lists none. We do what its curl examples do: field "token" in the
 //     JSON body for POST, PUT and DELETE, and query parameter "token" for
 //     GET. No header is used. Because the GET token is in the URL, every
-//     error (including *url.Error from net/http) is passed through redact.
+//     error (including *url.Error from net/http) is passed through rest.Redact.
 //  2. One URL. Every operation is the base URL itself (no trailing slash),
 //     told apart by method and, for finalize, by "action". The API is not
 //     expected to redirect: the default http.Client does not follow

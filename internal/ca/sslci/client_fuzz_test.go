@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // fuzzStatuses are the HTTP statuses the fuzzed server answers with; the
@@ -233,7 +235,7 @@ func (k fuzzChecker) result(call string, hasResult bool, err error, wantJSON boo
 	case err == nil:
 		return
 	}
-	var te *transportError
+	var te *rest.TransportError
 	if errors.As(err, &te) {
 		k.t.Fatalf("%s: HTTP %d: the server answered, yet: %v", call, k.status, err)
 	}
@@ -249,7 +251,7 @@ func (k fuzzChecker) result(call string, hasResult bool, err error, wantJSON boo
 	if temp := k.status >= 500 || k.status == http.StatusTooManyRequests; IsTemporary(err) != temp {
 		k.t.Fatalf("%s: HTTP %d: IsTemporary = %v for %v", call, k.status, !temp, err)
 	}
-	if got, _ := statusCode(err); got != k.status {
+	if got, _ := rest.StatusCode(err); got != k.status {
 		k.t.Fatalf("%s: HTTP %d: error carries status %d: %v", call, k.status, got, err)
 	}
 }

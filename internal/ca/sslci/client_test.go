@@ -24,6 +24,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // docToken is the token of the document's examples.
@@ -376,7 +378,7 @@ func TestInvalidArguments(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	huge := []byte(`{"status":true,"certificates":[],"pad":"` + strings.Repeat("x", maxBodySize) + `"}`)
+	huge := []byte(`{"status":true,"certificates":[],"pad":"` + strings.Repeat("x", rest.MaxBodySize) + `"}`)
 	tests := []struct {
 		name        string
 		status      int
@@ -407,7 +409,7 @@ func TestErrors(t *testing.T) {
 		{"503 long html is cut at 200 bytes", 503, "text/html", []byte(strings.Repeat("a", 190) + "\x00\x1b\n" + strings.Repeat("b", 300)), 503,
 			strings.Repeat("a", 190) + " bbbbbbb", nil, "", "IsServerError", true},
 		{"json error without message", 400, "application/json", []byte(`{"error":"nope"}`), 400, `{"error":"nope"}`, nil, "", "IsBadRequest", false},
-		{"oversized error body", 500, "text/html", []byte(strings.Repeat("e", 2*maxBodySize)), 500,
+		{"oversized error body", 500, "text/html", []byte(strings.Repeat("e", 2*rest.MaxBodySize)), 500,
 			strings.Repeat("e", 200) + " (response body larger than 1 MiB)", nil, "", "IsServerError", true},
 		{"2xx with status false", 200, "application/json", fixture(t, "status_false_200.json"), 200, "domain not verified", nil,
 			"sslci: 200 OK: domain not verified", "", false},
@@ -649,31 +651,11 @@ func TestNew(t *testing.T) {
 	})
 }
 
-func TestRedact(t *testing.T) {
-	tests := []struct {
-		name, in, secret, want string
-	}{
-		{"empty secret", "token=abc", "", "token=abc"},
-		{"empty string", "", "abc", ""},
-		{"plain", "invalid token abc", "abc", "invalid token REDACTED"},
-		{"every occurrence", "abc/abc", "abc", "REDACTED/REDACTED"},
-		{"query escaped", `Get "http://h/api?token=a%2Bb%2Fc%3D": refused`, "a+b/c=", `Get "http://h/api?token=REDACTED": refused`},
-		{"path escaped", "/x/a+b%2Fc=", "a+b/c=", "/x/REDACTED"},
-		{"json escaped", `{"m":"a\u003cb"}`, "a<b", `{"m":"REDACTED"}`},
-		{"absent", "nothing here", "abc", "nothing here"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, redact(tt.in, tt.secret))
-		})
-	}
-}
-
 func TestAPIErrorString(t *testing.T) {
-	assert.Equal(t, "sslci: 401 Unauthorized: invalid token", (&APIError{StatusCode: 401, Message: "invalid token"}).Error())
-	assert.Equal(t, "sslci: 500 Internal Server Error", (&APIError{StatusCode: 500}).Error())
-	assert.Equal(t, "sslci: 599: odd", (&APIError{StatusCode: 599, Message: "odd"}).Error())
-	wrapped := fmt.Errorf("issuing: %w", &APIError{StatusCode: 403, Message: "x"})
+	assert.Equal(t, "sslci: 401 Unauthorized: invalid token", (&APIError{Provider: provider, StatusCode: 401, Message: "invalid token"}).Error())
+	assert.Equal(t, "sslci: 500 Internal Server Error", (&APIError{Provider: provider, StatusCode: 500}).Error())
+	assert.Equal(t, "sslci: 599: odd", (&APIError{Provider: provider, StatusCode: 599, Message: "odd"}).Error())
+	wrapped := fmt.Errorf("issuing: %w", &APIError{Provider: provider, StatusCode: 403, Message: "x"})
 	assert.True(t, IsForbidden(wrapped))
 	assert.False(t, IsTemporary(wrapped))
 	assert.False(t, IsTemporary(nil))

@@ -2,7 +2,6 @@ package sslci
 
 import (
 	"context"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"strings"
@@ -19,7 +18,7 @@ func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) 
 	}
 	seen := make(map[string]bool, len(domains))
 	for i, d := range domains {
-		if err := validateDomain(fmt.Sprintf("domains[%d]", i), d); err != nil {
+		if err := provider.CheckDomain(fmt.Sprintf("domains[%d]", i), d); err != nil {
 			return nil, err
 		}
 		k := strings.ToLower(d)
@@ -30,9 +29,8 @@ func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) 
 	}
 	req := FinalizeRequest{Token: c.token, Action: ActionFinalize, Domains: domains}
 	if len(csrPEM) > 0 {
-		block, _ := pem.Decode(csrPEM)
-		if block == nil || (block.Type != "CERTIFICATE REQUEST" && block.Type != "NEW CERTIFICATE REQUEST") {
-			return nil, invalidArg("csrPEM", "must be a PEM CERTIFICATE REQUEST block")
+		if err := provider.CheckCSR("csrPEM", csrPEM); err != nil {
+			return nil, err
 		}
 		req.CSR = string(csrPEM)
 	}
@@ -41,7 +39,7 @@ func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) 
 		return nil, err
 	}
 	if strings.TrimSpace(out.CRT) == "" {
-		return nil, fmt.Errorf("%w: finalize answered \"status\": true without \"crt\"", ErrMalformedResponse)
+		return nil, c.Malformed("finalize", nil, `answered "status": true without "crt"`)
 	}
 	return &out, nil
 }

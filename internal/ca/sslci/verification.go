@@ -9,7 +9,7 @@ import (
 // RequestVerification asks for the HTTP or DNS challenge of one domain
 // (POST /api). method is MethodHTTP or MethodDNS.
 func (c *Client) RequestVerification(ctx context.Context, domain, method string) (*VerificationResponse, error) {
-	if err := validateDomain("domain", domain); err != nil {
+	if err := provider.CheckDomain("domain", domain); err != nil {
 		return nil, err
 	}
 	if method != MethodHTTP && method != MethodDNS {
@@ -30,7 +30,7 @@ func (c *Client) RequestVerification(ctx context.Context, domain, method string)
 // domain (PUT /api). orderID 0 and method "" are left out of the request:
 // the API then finds the order itself and defaults to http.
 func (c *Client) ConfirmVerification(ctx context.Context, domain string, orderID int64, method string) (*ConfirmResponse, error) {
-	if err := validateDomain("domain", domain); err != nil {
+	if err := provider.CheckDomain("domain", domain); err != nil {
 		return nil, err
 	}
 	if orderID < 0 {
@@ -51,35 +51,3 @@ func (c *Client) ConfirmVerification(ctx context.Context, domain string, orderID
 }
 
 func isWildcard(domain string) bool { return strings.HasPrefix(domain, "*.") }
-
-// validateDomain rejects what cannot be a DNS name: empty, too long,
-// blanks, control characters, URL syntax, empty labels and "*" anywhere but
-// as the whole first label. Names are sent as given (no lowercasing, no IDN
-// conversion).
-func validateDomain(name, d string) error {
-	switch {
-	case d == "":
-		return invalidArg(name, "must not be empty")
-	case len(d) > 253:
-		return invalidArg(name, "%q is longer than 253 bytes", d)
-	case strings.ContainsAny(d, "/:@?#\\%"):
-		return invalidArg(name, "%q must be a bare domain name, not a URL", d)
-	}
-	for _, r := range d {
-		if r <= ' ' || r == 0x7f {
-			return invalidArg(name, "%q contains blanks or control characters", d)
-		}
-	}
-	labels := strings.Split(d, ".")
-	for i, l := range labels {
-		switch {
-		case l == "":
-			return invalidArg(name, "%q has an empty label", d)
-		case len(l) > 63:
-			return invalidArg(name, "%q has a label longer than 63 bytes", d)
-		case strings.Contains(l, "*") && (i != 0 || l != "*" || len(labels) < 3):
-			return invalidArg(name, "%q: \"*\" is only allowed as the whole first label of a name with at least two more labels", d)
-		}
-	}
-	return nil
-}

@@ -19,9 +19,10 @@
 // Order states are interpreted in one place, StateClass ("issued",
 // "waiting", "final").
 //
-// Errors: an answer that is not a 2xx is an *APIError (StatusCode, Type,
-// Description; use IsBadRequest, IsUnauthorized, IsForbidden, IsNotFound,
-// IsConflict, IsUnprocessable, IsServerError, IsTemporary, ErrorType);
+// Errors: an answer that is not a 2xx is an *APIError (StatusCode, Code:
+// the error type, Message: its description; use IsBadRequest,
+// IsUnauthorized, IsForbidden, IsNotFound, IsConflict, IsUnprocessable,
+// IsServerError, IsTemporary, ErrorType);
 // invalid arguments are an *InvalidArgumentError returned before anything
 // is sent. The token never appears in an error string.
 //
@@ -35,7 +36,7 @@
 //     redirect: the default http.Client does not follow redirects (a 3xx
 //     is an *APIError), because net/http forwards custom headers such as
 //     X-Auth-Token to the redirect target, and a 301/302 would turn a paid
-//     POST into a GET. Error strings are passed through redact anyway, in
+//     POST into a GET. Error strings are passed through rest.Redact anyway, in
 //     case the server echoes the token.
 //  2. Paths. Endpoints are relative to the base URL, which ends in /api
 //     (the document's example request is "GET /api/order/list"). They are

@@ -3,9 +3,10 @@ package sslmarket
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // noParams is the body of the calls the document lists "without input
@@ -16,14 +17,14 @@ type noParams struct{}
 // (POST /certificate/order_id/{id}/reissue, 202). The new certificate has
 // the order's parameters and expiry; poll Order until it is issued again.
 func (c *Client) Reissue(ctx context.Context, id int64, csrPEM []byte) error {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return err
 	}
-	if err := validateCSR("csrPEM", csrPEM); err != nil {
+	if err := provider.CheckCSR("csrPEM", csrPEM); err != nil {
 		return err
 	}
-	r := request{op: opReissue, method: http.MethodPost, path: certificatePath(id, "reissue"), body: ReissueRequest{CSR: string(csrPEM)}}
-	_, err := c.do(ctx, r, nil)
+	r := rest.Request{Op: opReissue, Method: http.MethodPost, Path: certificatePath(id, "reissue"), JSON: ReissueRequest{CSR: string(csrPEM)}}
+	_, err := c.Do(ctx, r, nil)
 	return err
 }
 
@@ -31,20 +32,20 @@ func (c *Client) Reissue(ctx context.Context, id int64, csrPEM []byte) error {
 // certificate stays issued (PUT /certificate/order_id/{id}/cancel-reissue,
 // 202).
 func (c *Client) CancelReissue(ctx context.Context, id int64) error {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{op: opCancelReissue, method: http.MethodPut, path: certificatePath(id, "cancel-reissue"), body: noParams{}}, nil)
+	_, err := c.Do(ctx, rest.Request{Op: opCancelReissue, Method: http.MethodPut, Path: certificatePath(id, "cancel-reissue"), JSON: noParams{}}, nil)
 	return err
 }
 
 // ResendDCVEmail has the CA send the domain validation e-mail of order id
 // again (PUT /certificate/order_id/{id}/resend, 202).
 func (c *Client) ResendDCVEmail(ctx context.Context, id int64) error {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{op: opResendDCVEmail, method: http.MethodPut, path: certificatePath(id, "resend"), body: noParams{}}, nil)
+	_, err := c.Do(ctx, rest.Request{Op: opResendDCVEmail, Method: http.MethodPut, Path: certificatePath(id, "resend"), JSON: noParams{}}, nil)
 	return err
 }
 
@@ -52,10 +53,10 @@ func (c *Client) ResendDCVEmail(ctx context.Context, id int64) error {
 // /certificate/order_id/{id}/revoke, 202). The document allows it only for
 // DigiCert Client Premium Class 1 and Class 2.
 func (c *Client) Revoke(ctx context.Context, id int64) error {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{op: opRevoke, method: http.MethodPut, path: certificatePath(id, "revoke"), body: noParams{}}, nil)
+	_, err := c.Do(ctx, rest.Request{Op: opRevoke, Method: http.MethodPut, Path: certificatePath(id, "revoke"), JSON: noParams{}}, nil)
 	return err
 }
 
@@ -65,7 +66,7 @@ func (c *Client) Revoke(ctx context.Context, id int64) error {
 // format whose body holds no "CERTIFICATE" block, or an empty P7B body,
 // wraps ErrMalformedResponse.
 func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte, error) {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return nil, err
 	}
 	switch format {
@@ -73,20 +74,20 @@ func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte,
 	default:
 		return nil, invalidArg("format", "must be %q, %q or %q, got %q", FormatPEMServer, FormatPEMIntermediate, FormatP7B, format)
 	}
-	r := request{op: opDownload, method: http.MethodGet, path: certificatePath(id, "format", format), accept: "text/plain, */*"}
-	data, err := c.do(ctx, r, nil)
+	r := rest.Request{Op: opDownload, Method: http.MethodGet, Path: certificatePath(id, "format", format), Accept: "text/plain, */*"}
+	data, err := c.Do(ctx, r, nil)
 	if err != nil {
 		return nil, err
 	}
 	endpoint := "GET /certificate/order_id/" + strconv.FormatInt(id, 10) + "/format/" + format
 	if format == FormatP7B {
 		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, c.malformed(http.StatusOK, endpoint, data, "empty body")
+			return nil, c.Malformed(endpoint, data, "empty body")
 		}
 		return data, nil
 	}
 	if !bytes.Contains(data, []byte("-----BEGIN CERTIFICATE-----")) {
-		return nil, c.malformed(http.StatusOK, endpoint, data, fmt.Sprintf("no PEM certificate in %s", format))
+		return nil, c.Malformed(endpoint, data, "no PEM certificate in %s", format)
 	}
 	return data, nil
 }

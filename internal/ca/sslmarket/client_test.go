@@ -26,6 +26,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // docToken stands for the document's {{AUTH_TOKEN}}.
@@ -544,7 +546,7 @@ func TestInvalidArguments(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	huge := []byte(`{"orders":[],"pad":"` + strings.Repeat("x", maxBodySize) + `"}`)
+	huge := []byte(`{"orders":[],"pad":"` + strings.Repeat("x", rest.MaxBodySize) + `"}`)
 	tests := []struct {
 		name        string
 		status      int
@@ -586,7 +588,7 @@ func TestErrors(t *testing.T) {
 		{"only a type", 400, "application/json", []byte(`{"error":"years_out_of_range"}`), 400, "years_out_of_range", "", nil,
 			"sslmarket: 400 Bad Request: years_out_of_range", "IsBadRequest", false},
 		{"json without error fields", 400, "application/json", []byte(`{"orders":[]}`), 400, "", `{"orders":[]}`, nil, "", "IsBadRequest", false},
-		{"oversized error body", 500, "text/html", []byte(strings.Repeat("e", 2*maxBodySize)), 500, "",
+		{"oversized error body", 500, "text/html", []byte(strings.Repeat("e", 2*rest.MaxBodySize)), 500, "",
 			strings.Repeat("e", 200) + " (response body larger than 1 MiB)", nil, "", "IsServerError", true},
 		{"2xx html proxy page", 200, "text/html", fixture(t, "error_502.html"), 0, "", "", ErrMalformedResponse, "", "", true},
 		{"2xx empty body", 200, "application/json", nil, 0, "", "", ErrMalformedResponse, "", "", true},
@@ -610,8 +612,8 @@ func TestErrors(t *testing.T) {
 			if tt.wantCode != 0 {
 				require.ErrorAs(t, err, &ae)
 				assert.Equal(t, tt.wantCode, ae.StatusCode)
-				assert.Equal(t, tt.wantType, ae.Type)
-				assert.Equal(t, tt.wantDesc, ae.Description)
+				assert.Equal(t, tt.wantType, ae.Code)
+				assert.Equal(t, tt.wantDesc, ae.Message)
 				assert.Equal(t, tt.wantType, ErrorType(err))
 			} else {
 				assert.False(t, errors.As(err, &ae), "unexpected APIError %v", err)
@@ -856,31 +858,11 @@ func TestNew(t *testing.T) {
 	})
 }
 
-func TestRedact(t *testing.T) {
-	tests := []struct {
-		name, in, secret, want string
-	}{
-		{"empty secret", "token=abc", "", "token=abc"},
-		{"empty string", "", "abc", ""},
-		{"plain", "invalid token abc", "abc", "invalid token REDACTED"},
-		{"every occurrence", "abc/abc", "abc", "REDACTED/REDACTED"},
-		{"query escaped", `token=a%2Bb%2Fc%3D refused`, "a+b/c=", `token=REDACTED refused`},
-		{"path escaped", "/x/a+b%2Fc=", "a+b/c=", "/x/REDACTED"},
-		{"json escaped", `{"m":"a\u003cb"}`, "a<b", `{"m":"REDACTED"}`},
-		{"absent", "nothing here", "abc", "nothing here"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, redact(tt.in, tt.secret))
-		})
-	}
-}
-
 func TestAPIErrorString(t *testing.T) {
-	assert.Equal(t, "sslmarket: 401 Unauthorized: unauthorized: invalid token", (&APIError{StatusCode: 401, Type: "unauthorized", Description: "invalid token"}).Error())
-	assert.Equal(t, "sslmarket: 500 Internal Server Error", (&APIError{StatusCode: 500}).Error())
-	assert.Equal(t, "sslmarket: 599: odd", (&APIError{StatusCode: 599, Description: "odd"}).Error())
-	wrapped := fmt.Errorf("ordering: %w", &APIError{StatusCode: 404, Type: "not_found"})
+	assert.Equal(t, "sslmarket: 401 Unauthorized: unauthorized: invalid token", (&APIError{Provider: provider, StatusCode: 401, Code: "unauthorized", Message: "invalid token"}).Error())
+	assert.Equal(t, "sslmarket: 500 Internal Server Error", (&APIError{Provider: provider, StatusCode: 500}).Error())
+	assert.Equal(t, "sslmarket: 599: odd", (&APIError{Provider: provider, StatusCode: 599, Message: "odd"}).Error())
+	wrapped := fmt.Errorf("ordering: %w", &APIError{Provider: provider, StatusCode: 404, Code: "not_found"})
 	assert.True(t, IsNotFound(wrapped))
 	assert.Equal(t, "not_found", ErrorType(wrapped))
 	assert.False(t, IsTemporary(wrapped))

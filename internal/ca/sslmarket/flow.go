@@ -481,12 +481,12 @@ func (f *Flow) resend(ctx context.Context, req ca.Request, id int64, st *ca.Stat
 // apiWords is the reseller's type and description of an error.
 func apiWords(e *APIError) string {
 	switch {
-	case e.Type != "" && e.Description != "":
-		return e.Type + ": " + e.Description
-	case e.Description != "":
-		return e.Description
-	case e.Type != "":
-		return e.Type
+	case e.Code != "" && e.Message != "":
+		return e.Code + ": " + e.Message
+	case e.Message != "":
+		return e.Message
+	case e.Code != "":
+		return e.Code
 	}
 	return e.Error()
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // PlaceOrder places (and pays for) a certificate order for productCode
@@ -27,22 +29,22 @@ func (c *Client) PlaceOrder(ctx context.Context, productCode string, o Order) (*
 		return nil, err
 	}
 	var out PlaceOrderResponse
-	r := request{op: opPlaceOrder, method: http.MethodPost, path: []string{"order", "certificate", productCode}, body: o}
-	if _, err := c.do(ctx, r, &out); err != nil {
+	r := rest.Request{Op: opPlaceOrder, Method: http.MethodPost, Path: []string{"order", "certificate", productCode}, JSON: o}
+	if _, err := c.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
 	if out.OrderID <= 0 {
-		return nil, fmt.Errorf("%w: order insert answered without a positive \"order_id\"", ErrMalformedResponse)
+		return nil, c.Malformed("order insert", nil, `answered without a positive "order_id"`)
 	}
 	return &out, nil
 }
 
 func validateOrder(o *Order) error {
-	if err := validateDomain("domain", o.Domain); err != nil {
+	if err := provider.CheckDomain("domain", o.Domain); err != nil {
 		return err
 	}
 	for i, n := range o.DNSNames {
-		if err := validateDomain(fmt.Sprintf("dns_names[%d]", i), n); err != nil {
+		if err := provider.CheckDomain(fmt.Sprintf("dns_names[%d]", i), n); err != nil {
 			return err
 		}
 	}
@@ -53,7 +55,7 @@ func validateOrder(o *Order) error {
 		return invalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, o.DVAuthMethod)
 	}
 	if o.CSR != "" {
-		if err := validateCSR("csr", []byte(o.CSR)); err != nil {
+		if err := provider.CheckCSR("csr", []byte(o.CSR)); err != nil {
 			return err
 		}
 	}
@@ -64,7 +66,7 @@ func validateOrder(o *Order) error {
 // without an "orders" list wraps ErrMalformedResponse.
 func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 	var out OrderList
-	data, err := c.do(ctx, request{op: opOrderList, method: http.MethodGet, path: []string{"order", "list"}}, &out)
+	data, err := c.Do(ctx, rest.Request{Op: opOrderList, Method: http.MethodGet, Path: []string{"order", "list"}}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +74,7 @@ func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 		// Not "no orders": a 2xx body without the list (a proxy's {}, null
 		// or another endpoint's answer) must not make a caller that looks
 		// for a lost order buy a second one.
-		return nil, c.malformed(http.StatusOK, "GET /order/list", data, `no "orders" list`)
+		return nil, c.Malformed("GET /order/list", data, `no "orders" list`)
 	}
 	return out.Orders, nil
 }
@@ -80,11 +82,11 @@ func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 // Order returns the details of order id (GET /order/order_id/{id}):
 // state, dv_auth_method and dv_auth_content among others.
 func (c *Client) Order(ctx context.Context, id int64) (*OrderDetails, error) {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return nil, err
 	}
 	var out OrderDetails
-	if _, err := c.do(ctx, request{op: opOrder, method: http.MethodGet, path: orderPath(id)}, &out); err != nil {
+	if _, err := c.Do(ctx, rest.Request{Op: opOrder, Method: http.MethodGet, Path: orderPath(id)}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -94,7 +96,7 @@ func (c *Client) Order(ctx context.Context, id int64) (*OrderDetails, error) {
 // /order/order_id/{id}); the API allows it only before the certificate is
 // requested. At least one field must be set.
 func (c *Client) EditOrder(ctx context.Context, id int64, e OrderEdit) error {
-	if err := validateID(id); err != nil {
+	if err := provider.CheckID("id", id); err != nil {
 		return err
 	}
 	if e == (OrderEdit{}) {
@@ -104,14 +106,14 @@ func (c *Client) EditOrder(ctx context.Context, id int64, e OrderEdit) error {
 		return invalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, e.DVAuthMethod)
 	}
 	if e.CSR != "" {
-		if err := validateCSR("csr", []byte(e.CSR)); err != nil {
+		if err := provider.CheckCSR("csr", []byte(e.CSR)); err != nil {
 			return err
 		}
 	}
 	if err := validateContacts(&e.Contacts, false); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, request{op: opEditOrder, method: http.MethodPut, path: orderPath(id), body: e}, nil)
+	_, err := c.Do(ctx, rest.Request{Op: opEditOrder, Method: http.MethodPut, Path: orderPath(id), JSON: e}, nil)
 	return err
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // Products lists the products available through the API (GET
@@ -11,14 +13,14 @@ import (
 // ErrMalformedResponse.
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
 	var out ProductList
-	data, err := c.do(ctx, request{op: opProducts, method: http.MethodGet, path: []string{"product", "list"}}, &out)
+	data, err := c.Do(ctx, rest.Request{Op: opProducts, Method: http.MethodGet, Path: []string{"product", "list"}}, &out)
 	if err != nil {
 		return nil, err
 	}
 	if out.Products == nil {
 		// Not an empty catalog: a 2xx body without the list (a proxy's
 		// {}, null or another endpoint's answer).
-		return nil, c.malformed(http.StatusOK, "GET /product/list", data, `no "products" list`)
+		return nil, c.Malformed("GET /product/list", data, `no "products" list`)
 	}
 	return out.Products, nil
 }

@@ -1,49 +1,6 @@
 package sslmarket
 
-import (
-	"encoding/pem"
-	"strings"
-)
-
-// validateDomain rejects what cannot be a DNS name: empty, too long,
-// blanks, control characters, URL syntax, empty labels and "*" anywhere but
-// as the whole first label. Names are sent as given (no lowercasing, no IDN
-// conversion).
-func validateDomain(name, d string) error {
-	switch {
-	case d == "":
-		return invalidArg(name, "must not be empty")
-	case len(d) > 253:
-		return invalidArg(name, "%q is longer than 253 bytes", d)
-	case strings.ContainsAny(d, "/:@?#\\%"):
-		return invalidArg(name, "%q must be a bare domain name, not a URL", d)
-	}
-	for _, r := range d {
-		if r <= ' ' || r == 0x7f {
-			return invalidArg(name, "%q contains blanks or control characters", d)
-		}
-	}
-	labels := strings.Split(d, ".")
-	for i, l := range labels {
-		switch {
-		case l == "":
-			return invalidArg(name, "%q has an empty label", d)
-		case len(l) > 63:
-			return invalidArg(name, "%q has a label longer than 63 bytes", d)
-		case strings.Contains(l, "*") && (i != 0 || l != "*" || len(labels) < 3):
-			return invalidArg(name, "%q: \"*\" is only allowed as the whole first label of a name with at least two more labels", d)
-		}
-	}
-	return nil
-}
-
-// validateID rejects ids that cannot be an order number.
-func validateID(id int64) error {
-	if id <= 0 {
-		return invalidArg("id", "must be positive, got %d", id)
-	}
-	return nil
-}
+import "strings"
 
 // validateProductCode accepts what the document's product codes look like
 // (letters, digits, '-', '_'): the code becomes a URL path segment.
@@ -59,27 +16,17 @@ func validateProductCode(code string) error {
 	return nil
 }
 
-// validatePEM checks that s is PEM text whose first block has one of
-// types.
-func validatePEM(name string, s []byte, types ...string) error {
-	block, _ := pem.Decode(s)
-	if block == nil {
-		return invalidArg(name, "must be PEM (%s)", strings.Join(types, " or "))
+// checkToken rejects a token that cannot be sent in the X-Auth-Token header.
+func checkToken(token string) error {
+	switch {
+	case token == "":
+		return invalidArg("token", "must not be empty")
+	case strings.TrimSpace(token) != token:
+		return invalidArg("token", "must not start or end with blanks")
+	case strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return invalidArg("token", "must not contain control characters")
 	}
-	for _, t := range types {
-		if block.Type == t {
-			return nil
-		}
-	}
-	return invalidArg(name, "PEM block is %q, want %s", block.Type, strings.Join(types, " or "))
-}
-
-func validateCSR(name string, csrPEM []byte) error {
-	return validatePEM(name, csrPEM, "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
-}
-
-func validateCertificate(name string, certPEM []byte) error {
-	return validatePEM(name, certPEM, "CERTIFICATE")
+	return nil
 }
 
 func validDVAuthMethod(m string) bool {
