@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/dnsrecord"
 )
 
 // InstallHint says how to get the binaries this package needs.
@@ -236,44 +238,21 @@ func (s *Server) removeTmp() {
 }
 
 // Lookup asks the server, without recursion, for name's records of qtype
-// (dns.TypeTXT, ...) and returns their data: TXT character-strings joined
-// and unescaped, CNAME/NS targets, and the presentation form without the
-// header for other types. A missing name or type gives an empty list.
+// (dns.TypeTXT, ...) and returns their data (dnsrecord.Values): TXT values
+// joined and unescaped, CNAME/NS targets in canonical form, and the
+// presentation form without the header for other types. A missing name or
+// type gives an empty list.
 func (s *Server) Lookup(ctx context.Context, name string, qtype uint16) ([]string, error) {
 	name = dns.CanonicalName(name)
-	m := new(dns.Msg)
-	m.SetQuestion(name, qtype)
-	m.RecursionDesired = false
 	c := &dns.Client{Net: "tcp", Timeout: 2 * time.Second}
-	resp, _, err := c.ExchangeContext(ctx, m, s.addr)
+	resp, err := dnsrecord.Exchange(ctx, c, dnsrecord.Question(name, qtype), s.addr)
 	if err != nil {
 		return nil, err
 	}
 	if resp.Rcode != dns.RcodeSuccess && resp.Rcode != dns.RcodeNameError {
-		return nil, fmt.Errorf("%s %s: %s", dns.TypeToString[qtype], name, dns.RcodeToString[resp.Rcode])
+		return nil, fmt.Errorf("%s %s: %s", dnsrecord.TypeString(qtype), name, dnsrecord.RcodeString(resp.Rcode))
 	}
-	var out []string
-	for _, rr := range resp.Answer {
-		h := rr.Header()
-		if h.Rrtype != qtype || dns.CanonicalName(h.Name) != name {
-			continue
-		}
-		switch v := rr.(type) {
-		case *dns.TXT:
-			var b strings.Builder
-			for _, part := range v.Txt {
-				b.WriteString(unescapeTXT(part))
-			}
-			out = append(out, b.String())
-		case *dns.CNAME:
-			out = append(out, v.Target)
-		case *dns.NS:
-			out = append(out, v.Ns)
-		default:
-			out = append(out, strings.TrimPrefix(rr.String(), h.String()))
-		}
-	}
-	return out, nil
+	return dnsrecord.Values(resp.Answer, name, qtype, false), nil
 }
 
 func (s *Server) config(port int) string {
@@ -354,29 +333,3 @@ func tail(path string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// unescapeTXT turns a dns.TXT character-string, where github.com/miekg/dns
-// escapes '"' and '\\' with a backslash and unprintable bytes as \DDD, back
-// into its bytes.
-func unescapeTXT(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		if i == len(s) {
-			break
-		}
-		if i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]) {
-			b.WriteByte((s[i]-'0')*100 + (s[i+1]-'0')*10 + (s[i+2] - '0'))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -14,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/dnsrecord"
 )
 
 // Defaults applied when the corresponding RFC2136 field is zero.
@@ -108,75 +109,8 @@ func (rec record) rr(ttl uint32) dns.RR {
 	if rec.rtype == dns.TypeCNAME {
 		return &dns.CNAME{Hdr: hdr, Target: rec.value}
 	}
-	return &dns.TXT{Hdr: hdr, Txt: splitTXT(rec.value)}
+	return &dns.TXT{Hdr: hdr, Txt: dnsrecord.SplitTXT(rec.value)}
 }
-
-// splitTXT cuts a value into character-strings of at most 255 bytes, in
-// the escaped form github.com/miekg/dns expects in dns.TXT.
-func splitTXT(v string) []string {
-	var out []string
-	for len(v) > 255 {
-		out = append(out, escapeTXT(v[:255]))
-		v = v[255:]
-	}
-	return append(out, escapeTXT(v))
-}
-
-// joinTXT is the value of a dns.TXT: its character-strings, unescaped and
-// concatenated.
-func joinTXT(parts []string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		b.WriteString(unescapeTXT(p))
-	}
-	return b.String()
-}
-
-// escapeTXT escapes a raw character-string as dns.TXT holds it: '"' and
-// '\\' behind a backslash, unprintable bytes as \DDD.
-func escapeTXT(raw string) string {
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c > '~':
-			fmt.Fprintf(&b, "\\%03d", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// unescapeTXT reverses escapeTXT (and the escaping of unpacked messages).
-func unescapeTXT(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		if i == len(s) {
-			break // a lone final backslash is dropped, as when packing
-		}
-		if i+2 < len(s) && isDigit(s[i]) && isDigit(s[i+1]) && isDigit(s[i+2]) {
-			b.WriteByte((s[i]-'0')*100 + (s[i+1]-'0')*10 + (s[i+2] - '0'))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func parseChallenge(ch ca.Challenge) (record, error) {
 	if ch.Type != ca.DNS01 {
@@ -288,29 +222,19 @@ func (r *RFC2136) Ready(ctx context.Context, ch ca.Challenge) (bool, error) {
 func (r *RFC2136) served(ctx context.Context, rec record) (bool, error) {
 	resp, err := r.query(ctx, rec.name, rec.rtype)
 	if err != nil {
-		return false, fmt.Errorf("looking up %s %s at %s: %w", dns.TypeToString[rec.rtype], rec.name, r.Nameserver, err)
+		return false, fmt.Errorf("looking up %s %s at %s: %w", dnsrecord.TypeString(rec.rtype), rec.name, r.Nameserver, err)
 	}
 	switch resp.Rcode {
 	case dns.RcodeSuccess, dns.RcodeNameError:
 	default:
-		return false, fmt.Errorf("looking up %s %s at %s: %s", dns.TypeToString[rec.rtype], rec.name, r.Nameserver, rcodeString(resp.Rcode))
+		return false, fmt.Errorf("looking up %s %s at %s: %s", dnsrecord.TypeString(rec.rtype), rec.name, r.Nameserver, dnsrecord.RcodeString(resp.Rcode))
 	}
 	if !resp.Authoritative {
-		return false, fmt.Errorf("looking up %s %s at %s: the answer is not authoritative (the nameserver must be the zone's primary)", dns.TypeToString[rec.rtype], rec.name, r.Nameserver)
+		return false, fmt.Errorf("looking up %s %s at %s: the answer is not authoritative (the nameserver must be the zone's primary)", dnsrecord.TypeString(rec.rtype), rec.name, r.Nameserver)
 	}
-	for _, rr := range resp.Answer {
-		if dns.CanonicalName(rr.Header().Name) != rec.name {
-			continue
-		}
-		switch v := rr.(type) {
-		case *dns.TXT:
-			if rec.rtype == dns.TypeTXT && joinTXT(v.Txt) == rec.value {
-				return true, nil
-			}
-		case *dns.CNAME:
-			if rec.rtype == dns.TypeCNAME && dns.CanonicalName(v.Target) == rec.value {
-				return true, nil
-			}
+	for _, v := range dnsrecord.Values(resp.Answer, rec.name, rec.rtype, false) {
+		if v == rec.value {
+			return true, nil
 		}
 	}
 	return false, nil
@@ -339,15 +263,7 @@ func (r *RFC2136) findZone(ctx context.Context, name string) (string, error) {
 
 // query sends a non-recursive, unsigned question to the nameserver.
 func (r *RFC2136) query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
-	m := new(dns.Msg)
-	m.SetQuestion(name, qtype)
-	m.RecursionDesired = false
-	m.SetEdns0(dns.DefaultMsgSize, false)
-	resp, err := r.exchange(ctx, m, tsigConfig{})
-	if err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return r.exchange(ctx, dnsrecord.Question(name, qtype), tsigConfig{})
 }
 
 // exchange sends m over UDP, and again over TCP when the answer is
@@ -359,12 +275,7 @@ func (r *RFC2136) exchange(ctx context.Context, m *dns.Msg, key tsigConfig) (*dn
 		c.TsigSecret = map[string]string{key.name: key.secret}
 		m.SetTsig(key.name, key.algorithm, tsigFudge, time.Now().Unix())
 	}
-	resp, _, err := c.ExchangeContext(ctx, m, r.Nameserver)
-	if err == nil && resp.Truncated && c.Net == "udp" {
-		c.Net = "tcp"
-		resp, _, err = c.ExchangeContext(ctx, m, r.Nameserver)
-	}
-	return resp, err
+	return dnsrecord.Exchange(ctx, c, m, r.Nameserver)
 }
 
 // tsigConfig is the validated TSIG key; a zero value means unsigned.
@@ -402,16 +313,16 @@ func (r *RFC2136) update(ctx context.Context, m *dns.Msg, key tsigConfig) error 
 	if resp != nil && (err == nil || isTSIGError(err)) {
 		if t := resp.IsTsig(); t != nil && t.Error != dns.RcodeSuccess {
 			return fmt.Errorf("%s, TSIG %s: the server rejected key %s (%s); check the key name, algorithm and secret",
-				rcodeString(resp.Rcode), rcodeString(int(t.Error)), key.name, strings.TrimSuffix(key.algorithm, "."))
+				dnsrecord.RcodeString(resp.Rcode), dnsrecord.RcodeString(int(t.Error)), key.name, strings.TrimSuffix(key.algorithm, "."))
 		}
 		if resp.Rcode != dns.RcodeSuccess {
 			if resp.Rcode == dns.RcodeNotAuth || resp.Rcode == dns.RcodeRefused {
 				if key.name == "" {
-					return fmt.Errorf("%s: the server refused the unsigned update; configure a TSIG key", rcodeString(resp.Rcode))
+					return fmt.Errorf("%s: the server refused the unsigned update; configure a TSIG key", dnsrecord.RcodeString(resp.Rcode))
 				}
-				return fmt.Errorf("%s: the server refused the update signed with key %s; check the key and the zone's update ACL", rcodeString(resp.Rcode), key.name)
+				return fmt.Errorf("%s: the server refused the update signed with key %s; check the key and the zone's update ACL", dnsrecord.RcodeString(resp.Rcode), key.name)
 			}
-			return fmt.Errorf("%s", rcodeString(resp.Rcode))
+			return fmt.Errorf("%s", dnsrecord.RcodeString(resp.Rcode))
 		}
 	}
 	if err != nil {
@@ -430,13 +341,6 @@ func isTSIGError(err error) bool {
 		}
 	}
 	return false
-}
-
-func rcodeString(rcode int) string {
-	if s, ok := dns.RcodeToString[rcode]; ok {
-		return s
-	}
-	return fmt.Sprintf("RCODE%d", rcode)
 }
 
 func (r *RFC2136) ttl() uint32 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -248,25 +247,4 @@ func TestUnreachableNameserver(t *testing.T) {
 	_, err = r.Ready(context.Background(), ch)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), addr)
-}
-
-func TestTXTEscaping(t *testing.T) {
-	for _, v := range []string{"plain", `q"uote`, `back\slash`, "tab\tnl\n\x00\xff", `\065`, "", "semi;colon (paren) @"} {
-		parts := splitTXT(v)
-		require.Len(t, parts, 1)
-		assert.Equal(t, v, joinTXT(parts), "%q", v)
-		// Round trip through the wire format.
-		rr := &dns.TXT{Hdr: dns.RR_Header{Name: "x.", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: parts}
-		buf := make([]byte, 2048)
-		n, err := dns.PackRR(rr, buf, 0, nil, false)
-		require.NoError(t, err)
-		back, _, err := dns.UnpackRR(buf[:n], 0)
-		require.NoError(t, err)
-		assert.Equal(t, v, joinTXT(back.(*dns.TXT).Txt), "%q", v)
-	}
-	long := strings.Repeat(`"\`, 200) // 400 bytes, escaped to 800
-	parts := splitTXT(long)
-	require.Len(t, parts, 2)
-	assert.Equal(t, long, joinTXT(parts))
-	assert.Equal(t, "ab", unescapeTXT(`ab\`))
 }
