@@ -9,6 +9,7 @@ CONTROLLER_GEN := $(shell $(TOOL) --path controller-gen)
 GOLANGCI_LINT  := $(shell $(TOOL) --path golangci-lint)
 HELM           := $(shell $(TOOL) --path helm)
 KUBECONFORM    := $(shell $(TOOL) --path kubeconform)
+PROMTOOL       := $(shell $(TOOL) --path promtool)
 CHART          := deploy/charts/reseller-issuer
 FUZZTIME       ?= 60s
 IMAGE          ?= reseller-issuer:dev
@@ -19,10 +20,10 @@ export GOFLAGS ?= -buildvcs=false
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
 
-$(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM):
+$(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM) $(PROMTOOL):
 	@$(TOOL) $(notdir $@) >/dev/null
 
-tools: $(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM) ## Build the pinned tools once into ~/.cache/reseller-issuer.
+tools: $(CONTROLLER_GEN) $(GOLANGCI_LINT) $(HELM) $(KUBECONFORM) $(PROMTOOL) ## Build the pinned tools once into ~/.cache/reseller-issuer.
 
 generate: $(CONTROLLER_GEN) $(HELM) ## Regenerate deepcopy, CRDs, RBAC, the chart's copies of them and the plain manifest.
 	$(CONTROLLER_GEN) object paths=./api/...
@@ -38,7 +39,7 @@ lint: $(GOLANGCI_LINT) ## Lint with golangci-lint v2.15.0.
 	$(GOLANGCI_LINT) run ./...
 	$(GOLANGCI_LINT) run --build-tags integration,e2e ./...
 
-assets: ## Install/build etcd, kube-apiserver, kubectl, helm, kubeconform: prints the envtest assets folder.
+assets: ## Install/build etcd, kube-apiserver, kubectl, helm, kubeconform, promtool: prints the envtest assets folder.
 	@e2e/scripts/assets.sh
 
 knot: ## Knot DNS for the RFC 2136 tests (Debian's knot; installed when possible).
@@ -55,7 +56,7 @@ test-integration: knot ## CRD validation and signer against envtest.
 	assets="$$(e2e/scripts/assets.sh)"; \
 	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags integration ./api/... ./internal/...
 
-test-chart: ## helm lint, helm template + kubeconform, bad values, helm install into a local kube-apiserver.
+test-chart: ## helm lint, helm template + kubeconform, bad values, alert rules (promtool), helm install into a local kube-apiserver.
 	assets="$$(e2e/scripts/assets.sh)"; \
 	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags e2e -v ./e2e/chart/
 

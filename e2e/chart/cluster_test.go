@@ -64,8 +64,10 @@ func TestOnCluster(t *testing.T) {
 	t.Run("upgrade to the defaults", func(t *testing.T) {
 		_, err := helm(t, "upgrade", "reseller-issuer", chartDir(t), "--namespace", ns, "--reset-values")
 		require.NoError(t, err)
-		err = cluster.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "reseller-issuer"}, object("monitoring.coreos.com/v1", "ServiceMonitor"))
-		assert.True(t, apierrors.IsNotFound(err), "the ServiceMonitor is gone once switched off: %v", err)
+		for _, kind := range []string{"ServiceMonitor", "PrometheusRule"} {
+			err = cluster.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "reseller-issuer"}, object("monitoring.coreos.com/v1", kind))
+			assert.True(t, apierrors.IsNotFound(err), "the %s is gone once switched off: %v", kind, err)
+		}
 	})
 
 	t.Run("uninstall keeps the CRDs", func(t *testing.T) {

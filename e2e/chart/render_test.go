@@ -144,7 +144,7 @@ func TestRBACIsGenerated(t *testing.T) {
 
 func TestAllOn(t *testing.T) {
 	_, objs := render(t, allOn)
-	for _, kind := range []string{"ServiceMonitor", "NetworkPolicy", "PodDisruptionBudget"} {
+	for _, kind := range []string{"ServiceMonitor", "PrometheusRule", "NetworkPolicy", "PodDisruptionBudget"} {
 		assert.NotEmpty(t, framework.SelectObjects(objs, kind), "all-on renders a %s", kind)
 	}
 	dep := typed[appsv1.Deployment](t, find(t, objs, "Deployment", "reseller-issuer"))

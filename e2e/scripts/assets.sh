@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints a folder usable as KUBEBUILDER_ASSETS, holding what the local stack
 # runs: etcd, kube-apiserver and kubectl (envtest's three), plus helm (the
-# stack installs cert-manager's and our chart's RBAC) and kubeconform (the
-# chart checks). Everything is installed or built on first use and cached.
+# stack installs cert-manager's and our chart's RBAC), kubeconform and
+# promtool (the chart checks). Everything is installed or built on first use and cached.
 #
 # etcd: $ETCD if set, else Debian's etcd-server (installed when this user may
 # install packages), else built from the Go module proxy.
@@ -26,6 +26,7 @@ fi
 kube="$("$here/kube-binaries.sh")" || fail "kube-apiserver and kubectl could not be built (output above): check the Go module proxy"
 helm="$("$here/tool.sh" helm)" || fail "helm could not be built (output above): check the Go module proxy"
 kubeconform="$("$here/tool.sh" kubeconform)" || fail "kubeconform could not be built (output above): check the Go module proxy"
+promtool="$("$here/tool.sh" promtool)" || fail "promtool could not be built (output above): check the Go module proxy"
 
 assets="${RESELLER_CACHE:-$HOME/.cache/reseller-issuer}/envtest-$(basename "$kube")"
 mkdir -p "$assets"
@@ -34,4 +35,5 @@ ln -sfn "$kube/kubectl" "$assets/kubectl"
 ln -sfn "$etcd" "$assets/etcd"
 ln -sfn "$helm" "$assets/helm"
 ln -sfn "$kubeconform" "$assets/kubeconform"
+ln -sfn "$promtool" "$assets/promtool"
 echo "$assets"
