@@ -49,6 +49,31 @@ func TestOnCluster(t *testing.T) {
 		}
 	})
 
+	// The README's troubleshooting check for a request that is not approved.
+	// (kubectl auth can-i cannot ask it: signers is not a served resource,
+	// so kubectl drops the group from the question and the answer is
+	// always no.)
+	t.Run("a SubjectAccessReview says the approver may approve our signers", func(t *testing.T) {
+		kubectl, err := framework.AssetTool("kubectl")
+		require.NoError(t, err)
+		for _, c := range []struct{ user, want string }{
+			{"system:serviceaccount:cert-manager:cert-manager", "true"},
+			{"system:serviceaccount:cert-manager:someone-else", "false"},
+		} {
+			for _, signer := range []string{"resellerissuers", "resellerclusterissuers"} {
+				cmd := exec.CommandContext(ctx, kubectl, "--kubeconfig", cluster.KubeconfigPath, "create",
+					"-o", "jsonpath={.status.allowed}", "-f", "-")
+				cmd.Stdin = strings.NewReader("apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n" +
+					"  user: " + c.user + "\n" +
+					"  groups: [system:serviceaccounts, system:serviceaccounts:cert-manager, system:authenticated]\n" +
+					"  resourceAttributes: {group: cert-manager.io, resource: signers, verb: approve, name: '" + signer + ".reseller-issuer.dev/*'}\n")
+				out, err := cmd.CombinedOutput()
+				require.NoError(t, err, "%s", out)
+				assert.Equal(t, c.want, string(out), "%s, %s", c.user, signer)
+			}
+		}
+	})
+
 	t.Run("kubeconform", func(t *testing.T) {
 		for _, values := range [][]string{nil, {allOn}} {
 			manifest, objs := render(t, values...)
