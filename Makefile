@@ -15,7 +15,14 @@ FUZZTIME       ?= 60s
 IMAGE          ?= reseller-issuer:dev
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: build generate verify lint test test-unit test-integration test-chart test-e2e test-fuzz test-chaos demo bench assets knot tools image clean
+# Every target but image and clean needs Go: without a Go that can build the
+# module, stop before anything else with the one line need-go.sh prints.
+ifneq ($(filter-out image clean,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+NO_GO := $(shell e2e/scripts/need-go.sh 2>&1 >/dev/null)
+$(if $(NO_GO),$(error $(NO_GO)))
+endif
+
+.PHONY: build generate verify lint test test-unit test-integration test-chart test-e2e test-fuzz test-chaos demo bench assets knot cc prerequisites tools image clean
 
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
@@ -43,11 +50,18 @@ assets: ## Install/build etcd, kube-apiserver, kubectl, helm, kubeconform, promt
 	@e2e/scripts/assets.sh
 
 knot: ## Knot DNS for the RFC 2136 tests (Debian's knot; installed when possible).
-	@e2e/scripts/debian.sh knotd knot knot-dnsutils || { echo "knotd is missing: install Debian's knot (sudo apt-get install knot knot-dnsutils)"; exit 1; }
+	@e2e/scripts/debian.sh knotd knot knot-dnsutils || { echo "knotd is missing: install Debian's knot (sudo apt-get install knot knot-dnsutils)" >&2; exit 1; }
 
-test: test-unit test-integration test-chart test-e2e ## Unit, integration (envtest), chart and e2e tests.
+cc: ## A C compiler: go test -race needs cgo (Debian's gcc; installed when possible).
+	@e2e/scripts/debian.sh gcc gcc libc6-dev || { echo "gcc is missing (go test -race needs cgo): install Debian's gcc (sudo apt-get install gcc libc6-dev)" >&2; exit 1; }
 
-test-unit: ## Fast tests, no binaries.
+# What make test needs, had (or found missing) before the first test runs.
+prerequisites: cc knot
+	@e2e/scripts/assets.sh >/dev/null
+
+test: prerequisites test-unit test-integration test-chart test-e2e ## Unit, integration (envtest), chart and e2e tests.
+
+test-unit: cc ## Fast tests, no binaries.
 	go test -race -count=1 ./...
 
 # Each recipe resolves the assets on a line of its own: a failure there stops

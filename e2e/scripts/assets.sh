@@ -19,14 +19,15 @@ if [[ -n "${ETCD:-}" ]]; then
 elif "$here/debian.sh" etcd etcd-server; then
   etcd="$(command -v etcd)"
 else
-  echo "[assets] etcd is not installed and packages cannot be installed here: building it from the Go module proxy" >&2
-  etcd="$("$here/tool.sh" etcd)" || fail "no etcd: install Debian's etcd-server (sudo apt-get install etcd-server) or set ETCD=/path/to/etcd"
+  # Built from the Go module proxy; tool.sh says why and, when it cannot, what to do.
+  etcd="$("$here/tool.sh" etcd)" || exit 1
 fi
 
-kube="$("$here/kube-binaries.sh")" || fail "kube-apiserver and kubectl could not be built (output above): check the Go module proxy"
-helm="$("$here/tool.sh" helm)" || fail "helm could not be built (output above): check the Go module proxy"
-kubeconform="$("$here/tool.sh" kubeconform)" || fail "kubeconform could not be built (output above): check the Go module proxy"
-promtool="$("$here/tool.sh" promtool)" || fail "promtool could not be built (output above): check the Go module proxy"
+# Each says in one line what is missing when it stops.
+kube="$("$here/kube-binaries.sh")" || exit 1
+helm="$("$here/tool.sh" helm)" || exit 1
+kubeconform="$("$here/tool.sh" kubeconform)" || exit 1
+promtool="$("$here/tool.sh" promtool)" || exit 1
 
 assets="${RESELLER_CACHE:-$HOME/.cache/reseller-issuer}/envtest-$(basename "$kube")"
 mkdir -p "$assets"

@@ -14,13 +14,19 @@ if [[ -x "$cache/kube-apiserver" && -x "$cache/kubectl" ]]; then
 fi
 
 log() { echo "[kube-binaries] $*" >&2; }
+"$(dirname "${BASH_SOURCE[0]}")/need-go.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-log "building kube-apiserver and kubectl ${version} (about 8-10 minutes cold on 2 cores)"
 go mod init kubebuild >/dev/null 2>&1
-modfile="$(go mod download -json "k8s.io/kubernetes@${version}" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+# Failing here is the likely failure, and it is quick: one line, no build log.
+if ! go mod download -json "k8s.io/kubernetes@${version}" >download.json 2>&1; then
+  log "no kube-apiserver: k8s.io/kubernetes@${version} cannot be downloaded ($(sed -n 's/.*"Error": "\(.*\)".*/\1/p' download.json | sed -n 1p)): make the Go module proxy reachable (go env GOPROXY) and run it again"
+  exit 1
+fi
+modfile="$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' download.json)"
+log "building kube-apiserver and kubectl ${version} (about 8-10 minutes cold on 2 cores)"
 go mod edit -require="k8s.io/kubernetes@${version}"
 # k8s.io/kubernetes replaces its staging modules with local folders; outside its
 # repository each must point at the published module of the same release.

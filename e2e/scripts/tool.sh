@@ -17,6 +17,8 @@ name="${1:?usage: tool.sh [--path] controller-gen|golangci-lint|helm|kubeconform
 
 ldflags=""
 tags=""
+why=""
+fix="make the Go module proxy reachable (go env GOPROXY) and run it again"
 case "$name" in
   controller-gen) pkg=sigs.k8s.io/controller-tools/cmd/controller-gen version=v0.21.0 ;;
   golangci-lint)  pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint version=v2.15.0 ;;
@@ -33,7 +35,9 @@ case "$name" in
   # need for rules: a much smaller build.
   promtool)       pkg=github.com/prometheus/prometheus/cmd/promtool version=v0.316.0 tags=remove_all_sd ;;
   # Only for machines where Debian's etcd-server cannot be installed.
-  etcd)           pkg=go.etcd.io/etcd/server/v3 version=v3.6.16 ;;
+  etcd)           pkg=go.etcd.io/etcd/server/v3 version=v3.6.16
+                  why="Debian's etcd-server cannot be installed here; "
+                  fix="install Debian's etcd-server (sudo apt-get install etcd-server), set ETCD=/path/to/etcd, or make the Go module proxy reachable" ;;
   *) echo "[tool] unknown tool $name" >&2; exit 2 ;;
 esac
 
@@ -42,17 +46,17 @@ if $only_path || [[ -x "$out/$name" ]]; then
   echo "$out/$name"
   exit 0
 fi
-command -v go >/dev/null || { echo "[tool] go is not installed: install Go 1.26 (https://go.dev/dl) and put it on PATH" >&2; exit 1; }
+"$(dirname "${BASH_SOURCE[0]}")/need-go.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "[tool] building ${name} ${version} from the Go module proxy (once; cached in $out)" >&2
 cd "$work"
 go mod init toolbuild >/dev/null 2>&1
+# Failing here is the likely failure, and it is quick: one line, no build log.
 if ! go get "${pkg}@${version}" >"$work/get.log" 2>&1; then
-  cat "$work/get.log" >&2
-  echo "[tool] cannot download ${pkg}@${version} from the Go module proxy: check GOPROXY and the network" >&2
+  echo "[tool] no ${name}: ${pkg}@${version} cannot be downloaded ($(grep -v '^go: downloading' "$work/get.log" | tr -s '\n\t ' ' ' | sed 's/ $//')): $fix" >&2
   exit 1
 fi
+echo "[tool] building ${name} ${version} from the Go module proxy (${why}once; cached in $out)" >&2
 mkdir -p "$out.tmp"
 CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "-s -w $ldflags" -o "$out.tmp/$name" "$pkg" >&2
 rm -rf "$out"
