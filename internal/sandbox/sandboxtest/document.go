@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -243,3 +244,47 @@ func (p *printR) members(inArray bool) map[string]any {
 	}
 	return m
 }
+
+// TableSample returns a JSON object with one value per top-level row of a
+// parameter table, of the row's documented type (the "Type" column):
+// string "x", int 1, bool true, array ["x"], datetime and date as
+// "2006-01-02 15:04:05" and "2006-01-02".
+func TableSample(t testing.TB, table string) []byte {
+	t.Helper()
+	typeCol := -1
+	obj := map[string]any{}
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(line, "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		if len(cells) < 2 || strings.Trim(cells[0], "-") == "" || strings.HasPrefix(cells[0], "..") {
+			continue
+		}
+		if cells[0] == "Name" {
+			typeCol = slices.Index(cells, "Type")
+			continue
+		}
+		require.GreaterOrEqual(t, typeCol, 0, "no Type column before %q", line)
+		switch typ := cells[typeCol]; typ {
+		case "string":
+			obj[cells[0]] = "x"
+		case "int":
+			obj[cells[0]] = 1
+		case "bool":
+			obj[cells[0]] = true
+		case "array":
+			obj[cells[0]] = []string{"x"}
+		case "datetime":
+			obj[cells[0]] = "2006-01-02 15:04:05"
+		case "date":
+			obj[cells[0]] = "2006-01-02"
+		default:
+			t.Fatalf("row %q: unknown type %q", line, typ)
+		}
+	}
+	data, err := json.Marshal(obj)
+	require.NoError(t, err)
+	return data
+}
+

@@ -36,3 +36,13 @@ func TestPrintR(t *testing.T) {
 	members := `[csr] => Array ( [common_name] => test.com [san] => [keysize] => 2048 )`
 	assert.JSONEq(t, `{"csr":{"common_name":"test.com","san":"","keysize":"2048"}}`, string(PrintR(t, members)))
 }
+
+func TestTableSample(t *testing.T) {
+	table := `Name | Mandatory | Type | Description |
+---|---|---|---|
+csr | yes | string | CSR |
+years | yes | int | |
+dns_names | no | array | |
+.. nested | no | string | |`
+	assert.JSONEq(t, `{"csr":"x","years":1,"dns_names":["x"]}`, string(TableSample(t, table)))
+}

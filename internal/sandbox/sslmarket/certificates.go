@@ -3,13 +3,11 @@ package sslmarket
 import (
 	"bytes"
 	"net/http"
-
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 )
 
 // reissue answers POST /certificate/order_id/{id}/reissue {csr}.
 func (s *Server) reissue(c call) (response, *apiError) {
-	var req api.ReissueRequest
+	var req reissueRequest
 	if aerr := decodeBody(c.r, &req); aerr != nil {
 		return response{}, aerr
 	}
@@ -22,7 +20,7 @@ func (s *Server) reissue(c call) (response, *apiError) {
 	if aerr != nil {
 		return response{}, aerr
 	}
-	if o.state != api.StatePublished {
+	if o.state != statePublished {
 		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d cannot be reissued in state %s", o.id, o.state)
 	}
 	if !s.now().Before(o.leaf.NotAfter) {
@@ -31,7 +29,7 @@ func (s *Server) reissue(c call) (response, *apiError) {
 	if aerr := checkCSR("csr", req.CSR, o.names()); aerr != nil {
 		return response{}, aerr
 	}
-	o.state = api.StateReissue
+	o.state = stateReissue
 	o.reissueCSR = req.CSR
 	o.reissueAt = s.now()
 	s.accounts[c.account].Reissues++
@@ -47,10 +45,10 @@ func (s *Server) cancelReissue(c call) (response, *apiError) {
 	if aerr != nil {
 		return response{}, aerr
 	}
-	if o.state != api.StateReissue {
+	if o.state != stateReissue {
 		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d has no running reissue (state %s)", o.id, o.state)
 	}
-	o.state = api.StatePublished
+	o.state = statePublished
 	o.reissueCSR = ""
 	s.log.Info("sslmarket reissue canceled", "account", c.account, "orderID", o.id)
 	return emptyResponse(http.StatusAccepted), nil
@@ -66,10 +64,10 @@ func (s *Server) resend(c call) (response, *apiError) {
 	if aerr != nil {
 		return response{}, aerr
 	}
-	if o.state != api.StateNew && o.state != api.StateProcessing {
+	if o.state != stateNew && o.state != stateProcessing {
 		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d is not waiting for validation (state %s)", o.id, o.state)
 	}
-	if o.method != api.DVAuthEmail {
+	if o.method != dvAuthEmail {
 		return response{}, invalid("dv_auth_method", "order %d uses %s validation, there is no e-mail to resend", o.id, o.method)
 	}
 	pending := o.pendingNames()
@@ -91,7 +89,7 @@ func (s *Server) revoke(c call) (response, *apiError) {
 		return response{}, aerr
 	}
 	return response{}, errorf(http.StatusBadRequest, ErrTypeNotSupported,
-		"revocation is available for DigiCert Client Premium Class 1 and Class 2 only, order %d is %s", o.id, o.product.ProductCode)
+		"revocation is available for DigiCert Client Premium Class 1 and Class 2 only, order %d is %s", o.id, o.product.code)
 }
 
 // download answers GET /certificate/order_id/{id}/format/{format}. The
@@ -99,9 +97,9 @@ func (s *Server) revoke(c call) (response, *apiError) {
 func (s *Server) download(c call) (response, *apiError) {
 	format := c.params[1]
 	switch format {
-	case api.FormatPEMServer, api.FormatPEMIntermediate, api.FormatP7B:
+	case formatPEMServer, formatPEMIntermediate, formatP7B:
 	default:
-		return response{}, invalid("format", "must be %s, %s or %s, got %q", api.FormatPEMServer, api.FormatPEMIntermediate, api.FormatP7B, format)
+		return response{}, invalid("format", "must be %s, %s or %s, got %q", formatPEMServer, formatPEMIntermediate, formatP7B, format)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -114,11 +112,11 @@ func (s *Server) download(c call) (response, *apiError) {
 	}
 	var body []byte
 	switch format {
-	case api.FormatPEMServer:
+	case formatPEMServer:
 		body = bytes.Clone(o.leafPEM)
-	case api.FormatPEMIntermediate:
+	case formatPEMIntermediate:
 		body = append(bytes.Clone(o.leafPEM), s.ca.IntermediatePEM()...)
-	case api.FormatP7B:
+	case formatP7B:
 		var err error
 		body, err = certsOnlyPKCS7(o.leaf.Raw, s.ca.Intermediate().Raw, s.ca.Root().Raw)
 		if err != nil {

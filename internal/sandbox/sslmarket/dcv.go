@@ -3,8 +3,6 @@ package sslmarket
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,10 +10,13 @@ import (
 
 	"github.com/miekg/dns"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck"
 )
+
+// dcvFilePath is where FILE validation looks for dv_auth_content on every
+// name (the document is silent; DigiCert's convention).
+const dcvFilePath = "/.well-known/pki-validation/fileauth.txt"
 
 // advance moves the caller's order on, as a poll of the real API would see
 // it: new -> processing, FILE or DNS validation of the names not yet
@@ -29,15 +30,15 @@ func (s *Server) advance(c call) *apiError {
 		s.mu.Unlock()
 		return aerr
 	}
-	if o.state == api.StateNew {
-		o.state = api.StateProcessing
+	if o.state == stateNew {
+		o.state = stateProcessing
 		s.log.Info("sslmarket order processing", "account", o.account, "orderID", o.id)
 	}
 	var pending []string
 	gen, method, content := o.dcvGen, o.method, o.content
-	if o.state == api.StateProcessing && o.validated.IsZero() {
+	if o.state == stateProcessing && o.validated.IsZero() {
 		switch o.method {
-		case api.DVAuthFile, api.DVAuthDNS:
+		case dvAuthFile, dvAuthDNS:
 			pending = o.pendingNames()
 		default:
 			o.note = emailNote(o.pendingNames())
@@ -48,7 +49,7 @@ func (s *Server) advance(c call) *apiError {
 	var failures map[string]error
 	if len(pending) > 0 {
 		check := s.checkFile
-		if method == api.DVAuthDNS {
+		if method == dvAuthDNS {
 			check = s.checkDNS
 		}
 		failures = s.checkNames(c.r.Context(), pending, content, check)
@@ -56,7 +57,7 @@ func (s *Server) advance(c call) *apiError {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(pending) > 0 && o.dcvGen == gen && o.state == api.StateProcessing {
+	if len(pending) > 0 && o.dcvGen == gen && o.state == stateProcessing {
 		var notes []string
 		for _, n := range pending {
 			if err := failures[n]; err != nil {
@@ -84,7 +85,7 @@ func (s *Server) advance(c call) *apiError {
 func (s *Server) issue(o *order) *apiError {
 	now := s.now()
 	switch {
-	case o.state == api.StateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.issueDelay)):
+	case o.state == stateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.issueDelay)):
 		if s.ca == nil {
 			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
 		}
@@ -93,11 +94,11 @@ func (s *Server) issue(o *order) *apiError {
 			return s.signFailed(o, err)
 		}
 		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
-		o.state = api.StatePublished
+		o.state = statePublished
 		o.note = ""
 		s.log.Info("sslmarket certificate issued", "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
 
-	case o.state == api.StateReissue && !now.Before(o.reissueAt.Add(s.issueDelay)):
+	case o.state == stateReissue && !now.Before(o.reissueAt.Add(s.issueDelay)):
 		if s.ca == nil {
 			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
 		}
@@ -105,7 +106,7 @@ func (s *Server) issue(o *order) *apiError {
 		// expiration date as the original."
 		validity := o.leaf.NotAfter.Sub(now)
 		if validity <= 0 {
-			o.state = api.StateExpired
+			o.state = stateExpired
 			return nil
 		}
 		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.reissueCSR), o.names(), validity)
@@ -114,7 +115,7 @@ func (s *Server) issue(o *order) *apiError {
 		}
 		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
 		o.csr, o.reissueCSR = o.reissueCSR, ""
-		o.state = api.StatePublished
+		o.state = statePublished
 		s.log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
 	}
 	return nil
@@ -125,7 +126,7 @@ func (s *Server) issue(o *order) *apiError {
 func (s *Server) signFailed(o *order, err error) *apiError {
 	if errors.Is(err, authority.ErrInvalidCSR) {
 		s.log.Info("sslmarket order rejected", "account", o.account, "orderID", o.id, "reason", err.Error())
-		o.state = api.StateRejected
+		o.state = stateRejected
 		o.note = "rejected: " + err.Error()
 		return nil
 	}
@@ -170,39 +171,5 @@ func dnsRecordName(name string) string { return strings.TrimPrefix(name, "*.") }
 // checkFile fetches http://<name>/.well-known/pki-validation/fileauth.txt
 // (from HTTP01Address if set) and compares its trimmed body with content.
 func (s *Server) checkFile(ctx context.Context, name, content string) error {
-	addr := s.http01Address
-	if addr == "" {
-		addr = name
-	}
-	shown := "http://" + name + api.DCVFilePath
-	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+api.DCVFilePath, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", shown, err)
-	}
-	req.Host = name
-	resp, err := s.client.Do(req)
-	if err != nil {
-		var ue interface{ Unwrap() error }
-		if errors.As(err, &ue) && ue.Unwrap() != nil {
-			err = ue.Unwrap() // drop the fetched URL, shown is clearer
-		}
-		return fmt.Errorf("fetching %s: %w", shown, err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("fetching %s: unexpected status %s", shown, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFileBytes))
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", shown, err)
-	}
-	if got := strings.TrimSpace(string(data)); got != content {
-		if len(got) > 128 {
-			got = got[:128] + "..."
-		}
-		return fmt.Errorf("%s serves %q, want dv_auth_content", shown, got)
-	}
-	return nil
+	return s.web.Check(ctx, name, dcvFilePath, content)
 }

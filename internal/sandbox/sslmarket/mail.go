@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
@@ -55,11 +54,11 @@ func (s *Server) approveMail(id int64, name string, gen int) mailbox.ApproveFunc
 		switch {
 		case o == nil:
 			return mailbox.Voidf("order %d does not exist", id)
-		case o.dcvGen != gen || o.method != api.DVAuthEmail:
+		case o.dcvGen != gen || o.method != dvAuthEmail:
 			return mailbox.Voidf("order %d now uses %s validation", id, o.method)
 		case o.passed[name]:
 			return nil
-		case o.state != api.StateNew && o.state != api.StateProcessing:
+		case o.state != stateNew && o.state != stateProcessing:
 			return mailbox.Voidf("order %d no longer waits for validation (state %s)", id, o.state)
 		}
 		o.passed[name] = true

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
 
 // mails returns the mails of order id.
@@ -39,8 +39,8 @@ func TestEmailValidation(t *testing.T) {
 	ctx := context.Background()
 	names := []string{"*.example.com", "example.com", "www.example.org"}
 	key, csr := newCSR(t, names...)
-	id := f.place(f.alice, "rapidssl-rapidssl-wildcard-dv", api.Order{
-		Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: api.DVAuthEmail, Contacts: contacts(),
+	id := f.place(f.alice, "rapidssl-rapidssl-wildcard-dv", orderRequest{
+		Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: dvAuthEmail, contacts: testContacts(),
 	})
 
 	// One mail per name, to the five documented addresses of the name (the
@@ -60,7 +60,7 @@ func TestEmailValidation(t *testing.T) {
 		assert.False(t, m.Approved || m.Void)
 	}
 	d := f.poll(f.alice, id)
-	assert.Equal(t, api.StateProcessing, d.State)
+	assert.Equal(t, stateProcessing, d.State)
 	assert.Empty(t, d.DVAuthContent)
 	assert.Contains(t, f.note(id), "waiting for the approval of the validation e-mail for *.example.com, example.com, www.example.org")
 
@@ -86,15 +86,15 @@ func TestEmailValidation(t *testing.T) {
 	// The last approval validates the order: it is issued IssueDelay later,
 	// as FILE and DNS orders are.
 	f.approve(last[0])
-	assert.Equal(t, api.StateProcessing, f.poll(f.alice, id).State)
+	assert.Equal(t, stateProcessing, f.poll(f.alice, id).State)
 	assert.Empty(t, f.note(id))
 	f.clock.Advance(issueDelay / 2)
-	assert.Equal(t, api.StateProcessing, f.poll(f.alice, id).State)
+	assert.Equal(t, stateProcessing, f.poll(f.alice, id).State)
 	f.clock.Advance(issueDelay / 2)
-	require.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
-	leaf := parseCerts(t, must(f.alice.Download(ctx, id, api.FormatPEMServer)))[0]
+	require.Equal(t, statePublished, f.poll(f.alice, id).State)
+	leaf := sandboxtest.ParseCerts(t, must(f.alice.Download(ctx, id, formatPEMServer)))[0]
 	f.verify(leaf, names, key)
-	assert.Empty(t, f.files.requested(), "no file is fetched for Email")
+	assert.Empty(t, f.files.Requested(), "no file is fetched for Email")
 	assert.Empty(t, f.dns.Queries(), "no DNS record is asked for Email")
 
 	// An unapproved mail of a validated name is harmless.
@@ -106,25 +106,25 @@ func TestEmailValidation(t *testing.T) {
 func TestEmailApprovalBeforeFirstPoll(t *testing.T) {
 	f := newFixture(t)
 	_, csr := newCSR(t, "a.example.com")
-	id := f.place(f.alice, "rapidssl-rapidssl-dv", api.Order{Domain: "a.example.com", Years: 1, CSR: csr, Contacts: contacts()})
+	id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: "a.example.com", Years: 1, CSR: csr, contacts: testContacts()})
 	sent := f.mails(id)
 	require.Len(t, sent, 1, "Email is the default method")
 	f.approve(sent[0])
 	f.clock.Advance(issueDelay)
-	assert.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
+	assert.Equal(t, statePublished, f.poll(f.alice, id).State)
 }
 
 func TestResendRefused(t *testing.T) {
 	f := newFixture(t)
 	place := func(method string) int64 {
 		_, csr := newCSR(t, "r.example.com")
-		return f.place(f.alice, "rapidssl-rapidssl-dv", api.Order{Domain: "r.example.com", Years: 1, CSR: csr, DVAuthMethod: method, Contacts: contacts()})
+		return f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: "r.example.com", Years: 1, CSR: csr, DVAuthMethod: method, contacts: testContacts()})
 	}
-	fileID := place(api.DVAuthFile)
+	fileID := place(dvAuthFile)
 	f.poll(f.alice, fileID)
-	dnsID := place(api.DVAuthDNS)
+	dnsID := place(dvAuthDNS)
 	publishedID := f.issued(f.alice, "p.example.com")
-	validatedID := place(api.DVAuthEmail)
+	validatedID := place(dvAuthEmail)
 	f.approve(f.mails(validatedID)[0])
 
 	tests := []struct {
@@ -164,9 +164,9 @@ func TestEditVoidsMails(t *testing.T) {
 		wantVoid  bool
 		wantMails int
 	}{
-		{name: "to FILE", to: api.DVAuthFile, wantVoid: true, wantMails: 1},
-		{name: "to DNS", to: api.DVAuthDNS, wantVoid: true, wantMails: 1},
-		{name: "to Email again (no change)", to: api.DVAuthEmail, wantVoid: false, wantMails: 1},
+		{name: "to FILE", to: dvAuthFile, wantVoid: true, wantMails: 1},
+		{name: "to DNS", to: dvAuthDNS, wantVoid: true, wantMails: 1},
+		{name: "to Email again (no change)", to: dvAuthEmail, wantVoid: false, wantMails: 1},
 		{name: "contacts only", to: "", wantVoid: false, wantMails: 1},
 	}
 	for _, tt := range tests {
@@ -174,8 +174,8 @@ func TestEditVoidsMails(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
 			_, csr := newCSR(t, "e.example.com")
-			id := f.place(f.alice, "rapidssl-rapidssl-dv", api.Order{Domain: "e.example.com", Years: 1, CSR: csr, DVAuthMethod: api.DVAuthEmail, Contacts: contacts()})
-			require.NoError(t, f.alice.EditOrder(ctx, id, api.OrderEdit{DVAuthMethod: tt.to, Contacts: api.Contacts{TechEmail: "ops@example.com"}}))
+			id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: "e.example.com", Years: 1, CSR: csr, DVAuthMethod: dvAuthEmail, contacts: testContacts()})
+			require.NoError(t, f.alice.EditOrder(ctx, id, orderEdit{DVAuthMethod: tt.to, contacts: contacts{TechEmail: "ops@example.com"}}))
 			mails := f.mails(id)
 			require.Len(t, mails, tt.wantMails)
 			assert.Equal(t, tt.wantVoid, mails[0].Void)
@@ -183,13 +183,13 @@ func TestEditVoidsMails(t *testing.T) {
 			if tt.wantVoid {
 				require.ErrorIs(t, err, mailbox.ErrVoid)
 				assert.Contains(t, err.Error(), "order "+itoa(id)+" now uses")
-				assert.NotEqual(t, api.StatePublished, f.poll(f.alice, id).State)
+				assert.NotEqual(t, statePublished, f.poll(f.alice, id).State)
 				return
 			}
 			require.NoError(t, err)
 			f.poll(f.alice, id)
 			f.clock.Advance(issueDelay)
-			assert.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
+			assert.Equal(t, statePublished, f.poll(f.alice, id).State)
 		})
 	}
 }
@@ -199,15 +199,15 @@ func TestEditToEmailSendsMails(t *testing.T) {
 	ctx := context.Background()
 	names := []string{"a.example.com", "b.example.com"}
 	_, csr := newCSR(t, names...)
-	id := f.place(f.alice, "rapidssl-rapidssl-dv", api.Order{Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: api.DVAuthEmail, Contacts: contacts()})
+	id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: dvAuthEmail, contacts: testContacts()})
 	first := f.mails(id)
 	require.Len(t, first, 2)
 	f.approve(first[0])
 
 	// Email -> FILE voids both; FILE -> Email mails both names again, the
 	// approval of the first round no longer counts.
-	require.NoError(t, f.alice.EditOrder(ctx, id, api.OrderEdit{DVAuthMethod: api.DVAuthFile}))
-	require.NoError(t, f.alice.EditOrder(ctx, id, api.OrderEdit{DVAuthMethod: api.DVAuthEmail}))
+	require.NoError(t, f.alice.EditOrder(ctx, id, orderEdit{DVAuthMethod: dvAuthFile}))
+	require.NoError(t, f.alice.EditOrder(ctx, id, orderEdit{DVAuthMethod: dvAuthEmail}))
 	all := f.mails(id)
 	require.Len(t, all, 4)
 	assert.True(t, all[0].Void && all[0].Approved, "approved, then voided")
@@ -219,10 +219,10 @@ func TestEditToEmailSendsMails(t *testing.T) {
 
 	f.approve(second[0])
 	f.clock.Advance(issueDelay)
-	assert.Equal(t, api.StateProcessing, f.poll(f.alice, id).State, "b.example.com is not approved yet")
+	assert.Equal(t, stateProcessing, f.poll(f.alice, id).State, "b.example.com is not approved yet")
 	f.approve(second[1])
 	f.clock.Advance(issueDelay)
-	assert.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
+	assert.Equal(t, statePublished, f.poll(f.alice, id).State)
 	assert.Equal(t, 4, f.srv.Stats()["alice"].MailsSent)
 }
 
@@ -234,7 +234,7 @@ func TestConcurrentResendAndApprove(t *testing.T) {
 	ctx := context.Background()
 	names := []string{"a.example.com", "b.example.com", "c.example.com"}
 	_, csr := newCSR(t, names...)
-	id := f.place(f.alice, "rapidssl-rapidssl-dv", api.Order{Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, Contacts: contacts()})
+	id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, contacts: testContacts()})
 
 	var wg sync.WaitGroup
 	for range 4 {
@@ -242,7 +242,7 @@ func TestConcurrentResendAndApprove(t *testing.T) {
 			for range 5 {
 				// Refused with 409 once every name is validated.
 				if err := f.alice.ResendDCVEmail(ctx, id); err != nil {
-					assert.True(t, api.IsConflict(err), "%v", err)
+					assert.True(t, statusOf(err) == 409, "%v", err)
 				}
 			}
 		})
@@ -263,6 +263,6 @@ func TestConcurrentResendAndApprove(t *testing.T) {
 		require.NoError(t, err)
 	}
 	f.clock.Advance(issueDelay)
-	assert.Equal(t, api.StatePublished, f.poll(f.alice, id).State)
+	assert.Equal(t, statePublished, f.poll(f.alice, id).State)
 	assert.Equal(t, len(f.mails(id)), f.srv.Stats()["alice"].MailsSent)
 }

@@ -2,43 +2,56 @@ package sslmarket
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
-
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 )
 
-// product is a product of the sandbox: the listed fields plus whether it
-// may carry wildcard names (not a field of the API).
+// product is a product of the sandbox's catalog.
 type product struct {
-	api.Product
+	productType  string
+	code         string
+	ca           string
+	title        string
+	validateType string
+	maxYears     int
+	maxSANs      int
+	// wildcard: the product may carry wildcard names (not a field of the
+	// API).
 	wildcard bool
 }
 
-func ssl(code, ca, title, validate string, maxSANs int64, wildcard bool) product {
-	return product{Product: api.Product{
-		ProductType: api.ProductTypeSSL, ProductCode: code, Type: ca, Title: title, ValidateType: validate,
-		CSRRequired: true, MaxYears: 6, MinSANValues: 0, MaxSANValues: api.Int(maxSANs),
-	}, wildcard: wildcard}
+// allowsSANs reports whether n SANs (dns_names besides domain) fit.
+func (p product) allowsSANs(n int) bool { return n <= p.maxSANs }
+
+// entry renders p as GET /product/list lists it.
+func (p product) entry() productEntry {
+	return productEntry{
+		ProductType: p.productType, ProductCode: p.code, Type: p.ca, Title: p.title, ValidateType: p.validateType,
+		CSRRequired: "true", MaxYears: strconv.Itoa(p.maxYears), MinSANValues: "0", MaxSANValues: strconv.Itoa(p.maxSANs),
+	}
+}
+
+func ssl(code, ca, title, validate string, maxSANs int, wildcard bool) product {
+	return product{productType: productTypeSSL, code: code, ca: ca, title: title, validateType: validate,
+		maxYears: 6, maxSANs: maxSANs, wildcard: wildcard}
 }
 
 // catalog is the sandbox's product list, a subset of the document's
 // example (see the package doc for the deviations).
 var catalog = []product{
-	ssl("digicert-standard-ssl", "DigiCert", "Standard SSL", api.ValidateOV, 250, false),
-	ssl("digicert-wildcard", "DigiCert", "WildCard", api.ValidateOV, 250, true),
-	ssl("geotrust-geotrust-standard-dv-ssl", "GeoTrust", "DV SSL", api.ValidateDV, 250, false),
-	ssl("rapidssl-rapidssl-dv", "RapidSSL", "RapidSSL DV", api.ValidateDV, 100, false),
-	ssl("rapidssl-rapidssl-wildcard-dv", "RapidSSL", "RapidSSL Wildcard DV", api.ValidateDV, 100, true),
-	ssl("rapidssl-wildcard-dv", "RapidSSL", "RapidSSL Wildcard DV", api.ValidateDV, 100, true),
-	{Product: api.Product{
-		ProductType: api.ProductTypeClient, ProductCode: "digicert-client-premium-class-1", Type: "DigiCert",
-		Title: "Client Premium Class 1", ValidateType: api.ValidateOV, CSRRequired: true, MaxYears: 3,
-	}},
+	ssl("digicert-standard-ssl", "DigiCert", "Standard SSL", validateOV, 250, false),
+	ssl("digicert-wildcard", "DigiCert", "WildCard", validateOV, 250, true),
+	ssl("geotrust-geotrust-standard-dv-ssl", "GeoTrust", "DV SSL", validateDV, 250, false),
+	ssl("rapidssl-rapidssl-dv", "RapidSSL", "RapidSSL DV", validateDV, 100, false),
+	ssl("rapidssl-rapidssl-wildcard-dv", "RapidSSL", "RapidSSL Wildcard DV", validateDV, 100, true),
+	ssl("rapidssl-wildcard-dv", "RapidSSL", "RapidSSL Wildcard DV", validateDV, 100, true),
+	{productType: productTypeClient, code: "digicert-client-premium-class-1", ca: "DigiCert",
+		title: "Client Premium Class 1", validateType: validateOV, maxYears: 3},
 }
 
 func findProduct(code string) (product, bool) {
 	for _, p := range catalog {
-		if strings.EqualFold(p.ProductCode, code) {
+		if strings.EqualFold(p.code, code) {
 			return p, true
 		}
 	}
@@ -47,9 +60,9 @@ func findProduct(code string) (product, bool) {
 
 // products answers GET /product/list.
 func (s *Server) products(call) (response, *apiError) {
-	list := api.ProductList{Products: make([]api.Product, len(catalog))}
+	list := productList{Products: make([]productEntry, len(catalog))}
 	for i, p := range catalog {
-		list.Products[i] = p.Product
+		list.Products[i] = p.entry()
 	}
 	return jsonResponse(http.StatusOK, list), nil
 }

@@ -1,15 +1,20 @@
 // Package sslmarket simulates the SSLmarket REST API
 // (seeds/sslmarket-api.txt) for reseller-sandbox: orders whose domain
 // control validation is really checked over HTTP or DNS when they are
-// polled, and
-// certificates really signed by the sandbox authority. Request and response
-// bodies are the client's wire types (internal/ca/sslmarket).
+// polled, and certificates really signed by the sandbox authority. Bodies
+// are the sandbox's own wire types (wire.go), written from the document.
+//
+// Files by API area: products.go, orders.go (insert), orderlist.go,
+// details.go (details and edit), dcv.go and mail.go (validation),
+// certificates.go (reissue, cancel-reissue, resend, revoke, download),
+// tools.go (decoders, OCSP), params.go (parameter checks).
 //
 // The Server serves the API's endpoints relative to the API root; mount it
 // with http.StripPrefix("/sslmarket/api", srv), so that paths arrive as
 // "/product/list", "/order/certificate/{code}" and so on.
 //
-// Order life cycle (states as assumed by the client, see its assumptions):
+// Order life cycle (the document names only "published"; the other states
+// are the sandbox's):
 //
 //	POST /order/certificate/{code}  -> "new"
 //	first GET /order/order_id/{id}  -> "processing", DCV is checked
@@ -40,7 +45,7 @@
 // progressing (failed checks, mails not approved) is told in the extra
 // field "sandbox_note" of the order details.
 //
-// Where the document is silent the sandbox assumes, like the client:
+// Where the document is silent the sandbox assumes:
 // errors are {"error": "<type>", "description": "..."} (types
 // missing_parameter, invalid_parameter, invalid_json, unauthorized,
 // not_found, method_not_allowed, invalid_state, not_supported,
@@ -62,9 +67,9 @@
 package sslmarket
 
 import (
-	"crypto/subtle"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,9 +80,10 @@ import (
 	"sync"
 	"time"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apikey"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
 )
 
 const (
@@ -86,8 +92,6 @@ const (
 	DefaultValidity = 90 * 24 * time.Hour
 
 	maxBodyBytes   = 1 << 20
-	maxFileBytes   = 64 << 10
-	fetchTimeout   = 5 * time.Second
 	maxParallel    = 8
 	timeLayout     = "2006-01-02 15:04:05"
 	dateLayout     = "2006-01-02"
@@ -158,17 +162,15 @@ type AccountStats struct {
 
 // Server is the simulated SSLmarket API, an http.Handler for the API root.
 type Server struct {
-	tokens        []tokenAccount
-	revoked       func(token string) bool
-	ca            *authority.Authority
-	http01Address string
-	dnsServer     string
-	issueDelay    time.Duration
-	now           func() time.Time
-	validity      time.Duration
-	log           *slog.Logger
-	client        *http.Client
-	mailbox       *mailbox.Mailbox
+	keys       *apikey.Keys
+	ca         *authority.Authority
+	web        *webcheck.Fetcher
+	dnsServer  string
+	issueDelay time.Duration
+	now        func() time.Time
+	validity   time.Duration
+	log        *slog.Logger
+	mailbox    *mailbox.Mailbox
 
 	mu       sync.Mutex
 	lastID   int64
@@ -176,32 +178,21 @@ type Server struct {
 	orders   map[int64]*order
 }
 
-type tokenAccount struct {
-	token []byte
-	name  string
-}
-
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		ca:            cfg.Authority,
-		http01Address: cfg.HTTP01Address,
-		dnsServer:     cfg.DNSServer,
-		issueDelay:    cfg.IssueDelay,
-		now:           cfg.Now,
-		validity:      cfg.Validity,
-		log:           cfg.Logger,
-		revoked:       cfg.Revoked,
-		mailbox:       cfg.Mailbox,
-		client: &http.Client{
-			Timeout: fetchTimeout,
-			// A redirect is reported as a failure rather than followed: it
-			// would leave HTTP01Address for the name itself.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-		lastID:   firstOrderID,
-		accounts: map[string]*AccountStats{},
-		orders:   map[int64]*order{},
+		ca:         cfg.Authority,
+		web:        webcheck.New(cfg.HTTP01Address),
+		dnsServer:  cfg.DNSServer,
+		issueDelay: cfg.IssueDelay,
+		now:        cfg.Now,
+		validity:   cfg.Validity,
+		log:        cfg.Logger,
+		keys:       apikey.New(cfg.Accounts, cfg.Revoked),
+		mailbox:    cfg.Mailbox,
+		lastID:     firstOrderID,
+		accounts:   map[string]*AccountStats{},
+		orders:     map[int64]*order{},
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -218,14 +209,8 @@ func New(cfg Config) *Server {
 	if s.mailbox == nil {
 		s.mailbox = mailbox.New(s.now)
 	}
-	for token, name := range cfg.Accounts {
-		if token == "" || name == "" {
-			continue
-		}
-		s.tokens = append(s.tokens, tokenAccount{token: []byte(token), name: name})
-		if s.accounts[name] == nil {
-			s.accounts[name] = &AccountStats{}
-		}
+	for _, name := range s.keys.Names() {
+		s.accounts[name] = &AccountStats{}
 	}
 	return s
 }
@@ -242,10 +227,10 @@ func (s *Server) Stats() map[string]AccountStats {
 			if o.account != name {
 				continue
 			}
-			switch api.StateClass(o.state) {
-			case api.ClassIssued:
+			switch o.state {
+			case statePublished:
 				st.Issued++
-			case api.ClassWaiting:
+			case stateNew, stateProcessing, stateReissue:
 				st.Pending++
 			}
 		}
@@ -389,21 +374,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authenticate resolves the account of the X-Auth-Token header.
 func (s *Server) authenticate(r *http.Request) (string, *apiError) {
-	token := r.Header.Get(api.TokenHeader)
-	if token == "" {
-		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "missing %s header", api.TokenHeader)
-	}
-	name := ""
-	for _, ta := range s.tokens {
-		if subtle.ConstantTimeCompare(ta.token, []byte(token)) == 1 {
-			name = ta.name
-		}
-	}
-	if name == "" {
-		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "invalid %s", api.TokenHeader)
-	}
-	if s.revoked != nil && s.revoked(token) {
-		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "%s revoked", api.TokenHeader)
+	name, err := s.keys.Account(r.Header.Get(tokenHeader))
+	switch {
+	case errors.Is(err, apikey.ErrMissing):
+		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "missing %s header", tokenHeader)
+	case err != nil:
+		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "%s %v", tokenHeader, err)
 	}
 	return name, nil
 }
@@ -428,14 +404,14 @@ func decodeBody(r *http.Request, v any) *apiError {
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.status, api.ErrorResponse{Error: e.typ, Description: e.desc})
+	writeJSON(w, e.status, errorResponse{Error: e.typ, Description: e.desc})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		body, _ = json.Marshal(api.ErrorResponse{Error: ErrTypeInternal, Description: "encoding the response failed"}) //nolint:errchkjson // two strings
+		body, _ = json.Marshal(errorResponse{Error: ErrTypeInternal, Description: "encoding the response failed"}) //nolint:errchkjson // two strings
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

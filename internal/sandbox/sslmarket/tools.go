@@ -11,13 +11,11 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 )
 
 // decodeCSR answers POST /tool/decoder/csr.
 func (s *Server) decodeCSR(c call) (response, *apiError) {
-	var req api.DecodeCSRRequest
+	var req csrRequest
 	if aerr := decodeBody(c.r, &req); aerr != nil {
 		return response{}, aerr
 	}
@@ -33,8 +31,8 @@ func (s *Server) decodeCSR(c call) (response, *apiError) {
 		return response{}, invalid("csr", "%v", err)
 	}
 	sub := csr.Subject
-	out := api.DecodeCSRResponse{CSR: api.DecodedCSR{
-		Subject: api.CSRSubject{
+	out := decodedCSRResponse{CSR: decodedCSR{
+		Subject: csrSubject{
 			CN: sub.CommonName, O: first(sub.Organization), L: first(sub.Locality),
 			ST: first(sub.Province), C: first(sub.Country), OU: first(sub.OrganizationalUnit),
 		},
@@ -42,21 +40,6 @@ func (s *Server) decodeCSR(c call) (response, *apiError) {
 		SANs: sans(csr.DNSNames, csr.IPAddresses),
 	}}
 	return jsonResponse(http.StatusOK, out), nil
-}
-
-// decodedCertificate is the certificate decoder's answer as the sandbox
-// writes it: "alghoritm" is an int as documented (PHP's OPENSSL_KEYTYPE_*:
-// 0 RSA, 3 EC; -1 for other keys), pkey an object like the CSR decoder's.
-type decodedCertificate struct {
-	Owner           api.CertificateOwner `json:"owner"`
-	Length          string               `json:"length"`
-	Algorithm       int                  `json:"alghoritm"`
-	PKey            api.PublicKey        `json:"pkey"`
-	SANs            []string             `json:"sans"`
-	ValidFrom       string               `json:"valid_from"`
-	ValidTo         string               `json:"valid_to"`
-	SerialNumber    string               `json:"serial_number"`
-	SerialNumberHex string               `json:"serial_number_hex"`
 }
 
 // decodeCertificate answers POST /tool/decoder/certificate.
@@ -74,16 +57,14 @@ func (s *Server) decodeCertificate(c call) (response, *apiError) {
 		alg = 3
 	}
 	sub := cert.Subject
-	out := struct {
-		Certificate decodedCertificate `json:"certificate"`
-	}{decodedCertificate{
+	out := decodedCertificateResponse{Certificate: decodedCertificate{
 		// "city" and "locality" are both documented; the sandbox reads them
 		// as the subject's L and ST.
-		Owner: api.CertificateOwner{
+		Owner: certificateOwner{
 			Domain: sub.CommonName, Organization: first(sub.Organization),
 			City: first(sub.Locality), Locality: first(sub.Province), Country: first(sub.Country),
 		},
-		Length:          string(pk.Length),
+		Length:          pk.Length,
 		Algorithm:       alg,
 		PKey:            pk,
 		SANs:            sans(cert.DNSNames, cert.IPAddresses),
@@ -106,8 +87,8 @@ func (s *Server) ocsp(c call) (response, *apiError) {
 		return response{}, invalid("certificate", "not issued by the sandbox certificate authority")
 	}
 	now := s.now()
-	return jsonResponse(http.StatusOK, api.OCSPResponse{
-		Status:     api.OCSPGood,
+	return jsonResponse(http.StatusOK, ocspResponse{
+		Status:     ocspGood,
 		ThisUpdate: formatTime(now),
 		NextUpdate: formatTime(now.Add(ocspNextUpdate)),
 	}), nil
@@ -115,7 +96,7 @@ func (s *Server) ocsp(c call) (response, *apiError) {
 
 // certificateParam decodes {"certificate": "<PEM>"}.
 func certificateParam(c call) (*x509.Certificate, *apiError) {
-	var req api.DecodeCertificateRequest
+	var req certificateRequest
 	if aerr := decodeBody(c.r, &req); aerr != nil {
 		return nil, aerr
 	}
@@ -135,17 +116,17 @@ func certificateParam(c call) (*x509.Certificate, *apiError) {
 
 // publicKeyInfo describes a public key like the CSR decoder: length in
 // bits, algorithm name and the key as PEM.
-func publicKeyInfo(pub any) api.PublicKey {
-	var pk api.PublicKey
+func publicKeyInfo(pub any) publicKey {
+	var pk publicKey
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		pk.Length, pk.Algorithm = api.Text(strconv.Itoa(k.N.BitLen())), "RSA"
+		pk.Length, pk.Algorithm = strconv.Itoa(k.N.BitLen()), "RSA"
 	case *ecdsa.PublicKey:
-		pk.Length, pk.Algorithm = api.Text(strconv.Itoa(k.Curve.Params().BitSize)), "EC"
+		pk.Length, pk.Algorithm = strconv.Itoa(k.Curve.Params().BitSize), "EC"
 	case ed25519.PublicKey:
 		pk.Length, pk.Algorithm = "256", "Ed25519"
 	default:
-		pk.Algorithm = api.Text(fmt.Sprintf("%T", pub))
+		pk.Algorithm = fmt.Sprintf("%T", pub)
 	}
 	if der, err := x509.MarshalPKIXPublicKey(pub); err == nil {
 		pk.PKey = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
