@@ -1,20 +1,18 @@
 package sandbox
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	cyberapi "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
-	marketapi "github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
@@ -53,41 +51,59 @@ func csrPEM(t *testing.T, names ...string) string {
 	return string(csr)
 }
 
+// send sends body with header and returns the status and body.
+func send(t *testing.T, method, url, body string, header http.Header) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header = header
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, data
+}
+
 // placeSSLmarketEmailOrder places an Email order for names and returns its id.
 func placeSSLmarketEmailOrder(t *testing.T, base string, names ...string) string {
 	t.Helper()
-	c, err := marketapi.New(base+SSLmarketPath, "tok-a")
-	require.NoError(t, err)
-	resp, err := c.PlaceOrder(context.Background(), "rapidssl-rapidssl-dv", marketapi.Order{
-		Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csrPEM(t, names...), DVAuthMethod: marketapi.DVAuthEmail,
-		Contacts: marketapi.Contacts{
-			OwnerName: "Example Ltd", OwnerStreet: "1 High Street", OwnerCity: "London", OwnerZip: "SW1A 1AA",
-			OwnerCountry: "GB", OwnerTel: "+44.123456789",
-			AuthTitle: "Mr", AuthFirstname: "John", AuthLastname: "Smith", AuthTel: "+44.123456789", AuthEmail: "john@example.com",
-			TechTitle: "Ms", TechFirstname: "Jane", TechLastname: "Doe", TechEmail: "jane@example.com", TechTel: "+44.987654321",
-			InvoiceName: "Example Ltd", InvoiceStreet: "1 High Street", InvoiceCity: "London", InvoiceZip: "SW1A 1AA",
-			InvoiceCountry: "GB", InvoiceEmail: "billing@example.com",
-		},
-	})
-	require.NoError(t, err)
-	return strconv.FormatInt(int64(resp.OrderID), 10)
+	status, body := send(t, http.MethodPost, base+SSLmarketPath+"/order/certificate/rapidssl-rapidssl-dv",
+		sslmarketOrderBody(t, csrPEM(t, names...), "Email", names...), http.Header{"X-Auth-Token": {"tok-a"}})
+	require.Equal(t, http.StatusCreated, status, string(body))
+	var resp struct {
+		OrderID int64 `json:"order_id"`
+	}
+	require.NoError(t, json.Unmarshal(body, &resp))
+	return strconv.FormatInt(resp.OrderID, 10)
+}
+
+// cybersslSession opens a CyberSSL session for "tok-a".
+func cybersslSession(t *testing.T, base string) string {
+	t.Helper()
+	status, body := do(t, http.MethodGet, base+CyberSSLPath+"/auth?apikey=tok-a")
+	require.Equal(t, http.StatusOK, status, string(body))
+	var auth struct {
+		Token string `json:"token"`
+	}
+	require.NoError(t, json.Unmarshal(body, &auth))
+	return auth.Token
 }
 
 func TestMailEndpoints(t *testing.T) {
 	sb, base := mailSandbox(t)
-	ctx := context.Background()
 	marketID := placeSSLmarketEmailOrder(t, base, "a.example.com", "b.example.com")
 
-	cyber, err := cyberapi.New(base+CyberSSLPath+"/", "tok-a")
-	require.NoError(t, err)
-	req := cyberapi.OrderRequest{
-		ProductID: 1, OrderType: cyberapi.OrderTypeNew, Period: 1, DVMethod: cyberapi.EmailDVMethod("admin@c.example.com"),
-		Admin: cyberapi.Contact{FirstName: "John", LastName: "Smith", Phone: "0042321313", Title: "IT", Email: "admin@example.com"},
-		CSR:   csrPEM(t, "c.example.com"),
+	cyberTok := cybersslSession(t, base)
+	form := cybersslOrderForm(cyberTok, csrPEM(t, "c.example.com"), "email:admin@c.example.com")
+	status, body := send(t, http.MethodPost, base+CyberSSLPath+"/add_ssl_order", form.Encode(),
+		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+	require.Equal(t, http.StatusOK, status, string(body))
+	var co struct {
+		OrderID int64 `json:"order_id"`
 	}
-	co, err := cyber.AddOrder(ctx, req)
-	require.NoError(t, err)
-	cyberID := strconv.FormatInt(int64(co.OrderID), 10)
+	require.NoError(t, json.Unmarshal(body, &co))
+	cyberID := strconv.FormatInt(co.OrderID, 10)
 
 	t.Run("list shape", func(t *testing.T) {
 		status, body := do(t, http.MethodGet, base+MailPath+"?provider=sslmarket&order="+marketID+"&name=A.Example.com.")
@@ -175,21 +191,23 @@ func TestMailEndpoints(t *testing.T) {
 			assert.Equal(t, m.ID, got.ID)
 			assert.True(t, got.Approved)
 		}
-		st, err := cyber.OrderStatus(ctx, co.OrderID)
-		require.NoError(t, err)
-		assert.Equal(t, cyberapi.StatusActivated, st.Status, "no issue delay configured")
+		status, body := do(t, http.MethodGet, base+CyberSSLPath+"/order_status?token="+cyberTok+"&order_id="+cyberID)
+		require.Equal(t, http.StatusOK, status, string(body))
+		var st struct {
+			Status string `json:"status"`
+		}
+		require.NoError(t, json.Unmarshal(body, &st))
+		assert.Equal(t, "Activated", st.Status, "no issue delay configured")
 		assert.Equal(t, 1, sb.Stats().CyberSSL["a"].MailsSent)
 	})
 
 	t.Run("approve void", func(t *testing.T) {
-		c, err := marketapi.New(base+SSLmarketPath, "tok-a")
-		require.NoError(t, err)
-		id, err := strconv.ParseInt(marketID, 10, 64)
-		require.NoError(t, err)
-		require.NoError(t, c.EditOrder(ctx, id, marketapi.OrderEdit{DVAuthMethod: marketapi.DVAuthDNS}))
+		status, body := send(t, http.MethodPut, base+SSLmarketPath+"/order/order_id/"+marketID, `{"dv_auth_method":"DNS"}`,
+			http.Header{"X-Auth-Token": {"tok-a"}})
+		require.Equal(t, http.StatusOK, status, string(body))
 		m := list(t, "?provider=sslmarket&order="+marketID)[0]
 		assert.True(t, m.Void)
-		status, body := do(t, http.MethodPost, base+MailPath+"/"+m.ID+"/approve")
+		status, body = do(t, http.MethodPost, base+MailPath+"/"+m.ID+"/approve")
 		assert.Equal(t, http.StatusConflict, status, string(body))
 		assert.Contains(t, string(body), "void (order "+marketID+" now uses DNS validation)")
 		assert.Equal(t, 2, sb.Stats().SSLmarket["a"].MailsSent)

@@ -9,8 +9,8 @@ import (
 
 // Wire types of the CyberSSL API (shared/seeds/cyberssl-api.txt). JSON names
 // are the document's; shapes the document shows only as PHP print_r dumps
-// are inferred (assumptions.go). The sandbox serves the same types, so
-// client and simulator cannot drift apart.
+// are inferred (assumptions.go). The sandbox has its own, written from the
+// same document: the two meet only on the wire.
 
 // Order types of add_ssl_order.
 const (

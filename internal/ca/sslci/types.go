@@ -1,7 +1,8 @@
 package sslci
 
 // Wire types of the SSLCI REST API (../shared/seeds/sslci-api.txt). The
-// sandbox serves the same types, so client and simulator cannot drift apart.
+// sandbox has its own, written from the same document: the two meet only
+// on the wire.
 
 // Verification methods accepted by POST and PUT /api.
 const (

@@ -10,8 +10,8 @@ import (
 )
 
 // Wire types of the SSLmarket REST API (shared/seeds/sslmarket-api.txt).
-// JSON names are exactly the document's. The sandbox serves the same types,
-// so client and simulator cannot drift apart.
+// JSON names are exactly the document's. The sandbox has its own, written
+// from the same document: the two meet only on the wire.
 
 // Product types of GET /product/list.
 const (

@@ -3,7 +3,6 @@ package cyberssl
 import (
 	"strconv"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
@@ -25,7 +24,7 @@ func (s *Server) sendMail(o *order, n string) {
 // sendMails mails every email-validated name of o. Called with s.mu held.
 func (s *Server) sendMails(o *order) {
 	for _, n := range o.names {
-		if o.dcv[n].method == api.DVMethodEmail {
+		if o.dcv[n].method == dvEmail {
 			s.sendMail(o, n)
 		}
 	}
@@ -41,7 +40,7 @@ func (s *Server) voidMails(o *order, n, reason string) {
 // with validation state d: n is validated, and the order moves on at its
 // next order_status as with the other methods. The mail is void once d is
 // no longer n's validation, or no longer by this mail.
-func (s *Server) approveMail(id api.ID, n string, d *dcv) mailbox.ApproveFunc {
+func (s *Server) approveMail(id int64, n string, d *dcv) mailbox.ApproveFunc {
 	return func(m mailbox.Mail) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -51,7 +50,7 @@ func (s *Server) approveMail(id api.ID, n string, d *dcv) mailbox.ApproveFunc {
 			return mailbox.Voidf("order %d does not exist", id)
 		case o.dcv[n] != d:
 			return mailbox.Voidf("order %d was reissued", id)
-		case d.method != api.DVMethodEmail:
+		case d.method != dvEmail:
 			return mailbox.Voidf("%s of order %d now uses %s validation", n, id, d.method)
 		case d.mail != m.ID:
 			return mailbox.Voidf("a newer mail (%s) replaced it", d.mail)
@@ -66,4 +65,4 @@ func (s *Server) approveMail(id api.ID, n string, d *dcv) mailbox.ApproveFunc {
 	}
 }
 
-func orderIDString(id api.ID) string { return strconv.FormatInt(int64(id), 10) }
+func orderIDString(id int64) string { return strconv.FormatInt(id, 10) }

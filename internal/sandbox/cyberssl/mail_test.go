@@ -1,19 +1,17 @@
 package cyberssl
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	api "github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 )
 
 // mails returns the mails of order id (of domain only, if set).
-func (f *fixture) mails(id api.ID, domain string) []mailbox.Mail {
+func (f *fixture) mails(id int64, domain string) []mailbox.Mail {
 	return f.srv.mailbox.List(mailbox.Filter{Provider: "cyberssl", OrderID: orderIDString(id), Name: domain})
 }
 
@@ -26,14 +24,14 @@ func (f *fixture) approve(m mailbox.Mail) {
 }
 
 // emailOrder places an order for names with dv_method.
-func (f *fixture) emailOrder(c *api.Client, dvMethod string, names ...string) (api.ID, keyCSR) {
+func (f *fixture) emailOrder(c *wireClient, dvMethod string, names ...string) (int64, keyCSR) {
 	f.t.Helper()
 	csr := newCSR(f.t, names[0])
-	req := httpOrder(csr.pem, names[1:]...)
-	req.DVMethod = dvMethod
-	o, err := c.AddOrder(context.Background(), req)
+	p := orderParams(csr.pem, names[1:]...)
+	p.Set("dv_method", dvMethod)
+	o, err := c.AddOrder(p)
 	require.NoError(f.t, err)
-	assert.True(f.t, o.DVOptions.IsEmpty(), "no dv_options for email")
+	assert.Nil(f.t, o.DVOptions, "no dv_options for email")
 	return o.OrderID, csr
 }
 
@@ -58,7 +56,6 @@ func TestEmailValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, 0)
-			ctx := context.Background()
 			c := f.client(keyAlice)
 			id, csr := f.emailOrder(c, tt.dvMethod, names...)
 
@@ -75,16 +72,16 @@ func TestEmailValidation(t *testing.T) {
 			// the last one is approved.
 			for _, m := range mails[:2] {
 				f.approve(m)
-				st, err := c.OrderStatus(ctx, id)
+				st, err := c.OrderStatus(id)
 				require.NoError(t, err)
-				assert.Equal(t, api.StatusAwaitingValidation, st.Status)
+				assert.Equal(t, statusAwaitingValidation, st.Status)
 			}
 			f.approve(mails[0]) // again: fine
 			f.approve(mails[2])
-			st, err := c.OrderStatus(ctx, id)
+			st, err := c.OrderStatus(id)
 			require.NoError(t, err)
 			f.verifyIssued(st, csr.key, names)
-			assert.Empty(t, f.files.seenHosts(), "no file is fetched for email")
+			assert.Empty(t, f.files.Requested(), "no file is fetched for email")
 			assert.Equal(t, AccountStats{Orders: 1, Activated: 1, MailsSent: 3}, f.srv.Stats()["alice"])
 		})
 	}
@@ -93,17 +90,16 @@ func TestEmailValidation(t *testing.T) {
 func TestEmailIssueDelay(t *testing.T) {
 	const delay = 5 * time.Minute
 	f := newFixture(t, delay)
-	ctx := context.Background()
 	c := f.client(keyAlice)
-	id, _ := f.emailOrder(c, api.EmailDVMethod("admin@a.example.com"), "a.example.com")
+	id, _ := f.emailOrder(c, "email:admin@a.example.com", "a.example.com")
 	f.approve(f.mails(id, "")[0])
-	st, err := c.OrderStatus(ctx, id)
+	st, err := c.OrderStatus(id)
 	require.NoError(t, err)
-	assert.Equal(t, api.StatusProcessing, st.Status)
+	assert.Equal(t, statusProcessing, st.Status)
 	f.clock.Advance(delay)
-	st, err = c.OrderStatus(ctx, id)
+	st, err = c.OrderStatus(id)
 	require.NoError(t, err)
-	assert.Equal(t, api.StatusActivated, st.Status)
+	assert.Equal(t, statusActivated, st.Status)
 }
 
 func TestChangeDVMethodMails(t *testing.T) {
@@ -116,24 +112,23 @@ func TestChangeDVMethodMails(t *testing.T) {
 		// approved; wantNew whether a new mail went to email.
 		wantOld, wantNew bool
 	}{
-		{name: "email to dns voids the mail", from: "email:admin@example.com", to: api.DVMethodDNS},
-		{name: "email to http voids the mail", from: "email:admin@example.com", to: api.DVMethodHTTP},
-		{name: "email to email replaces the mail", from: "email:admin@example.com", to: api.DVMethodEmail, email: "webmaster@b.example.com", wantNew: true},
-		{name: "dns to email sends a mail", from: api.DVMethodDNS, to: api.DVMethodEmail, email: "hostmaster@b.example.com", wantNew: true},
+		{name: "email to dns voids the mail", from: "email:admin@example.com", to: dvDNS},
+		{name: "email to http voids the mail", from: "email:admin@example.com", to: dvHTTP},
+		{name: "email to email replaces the mail", from: "email:admin@example.com", to: dvEmail, email: "webmaster@b.example.com", wantNew: true},
+		{name: "dns to email sends a mail", from: dvDNS, to: dvEmail, email: "hostmaster@b.example.com", wantNew: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, 0)
-			ctx := context.Background()
 			c := f.client(keyAlice)
 			csr := newCSR(t, "a.example.com")
-			req := httpOrder(csr.pem, "b.example.com")
-			req.DVMethod = tt.from
-			o, err := c.AddOrder(ctx, req)
+			p := orderParams(csr.pem, "b.example.com")
+			p.Set("dv_method", tt.from)
+			o, err := c.AddOrder(p)
 			require.NoError(t, err)
 			oldB := f.mails(o.OrderID, "b.example.com")
 
-			_, err = c.ChangeDVMethod(ctx, api.ChangeDVMethodRequest{OrderID: o.OrderID, Domain: "b.example.com", DVMethod: tt.to, Email: tt.email})
+			_, err = c.ChangeDVMethod(o.OrderID, "b.example.com", tt.to, tt.email)
 			require.NoError(t, err)
 
 			// b's earlier mails are void: approving is refused.
@@ -160,11 +155,11 @@ func TestChangeDVMethodMails(t *testing.T) {
 				assert.False(t, m.Void)
 				f.approve(m)
 			}
-			if tt.from == api.DVMethodDNS {
+			if tt.from == dvDNS {
 				f.publishDNS(o.DVOptions, "a.example.com")
 			}
 			f.approve(newB[0])
-			st, err := c.OrderStatus(ctx, o.OrderID)
+			st, err := c.OrderStatus(o.OrderID)
 			require.NoError(t, err)
 			f.verifyIssued(st, csr.key, []string{"a.example.com", "b.example.com"})
 		})
@@ -173,19 +168,18 @@ func TestChangeDVMethodMails(t *testing.T) {
 
 func TestReissueVoidsMails(t *testing.T) {
 	f := newFixture(t, 0)
-	ctx := context.Background()
 	c := f.client(keyAlice)
-	id, _ := f.emailOrder(c, api.EmailDVMethod("admin@a.example.com"), "a.example.com")
+	id, _ := f.emailOrder(c, "email:admin@a.example.com", "a.example.com")
 	first := f.mails(id, "")
 	require.Len(t, first, 1)
 	f.approve(first[0])
-	st, err := c.OrderStatus(ctx, id)
+	st, err := c.OrderStatus(id)
 	require.NoError(t, err)
-	require.Equal(t, api.StatusActivated, st.Status)
+	require.Equal(t, statusActivated, st.Status)
 
 	// A reissue by email mails again and voids the earlier mails.
 	csr := newCSR(t, "a.example.com")
-	_, err = c.Reissue(ctx, api.ReissueRequest{OrderID: id, DVMethod: api.EmailDVMethod("postmaster@a.example.com"), CSR: csr.pem})
+	_, err = c.Reissue(reissueParams(id, "email:postmaster@a.example.com", csr.pem))
 	require.NoError(t, err)
 	all := f.mails(id, "")
 	require.Len(t, all, 2)
@@ -193,16 +187,16 @@ func TestReissueVoidsMails(t *testing.T) {
 	assert.Equal(t, []string{"postmaster@a.example.com"}, all[1].To)
 	_, err = f.srv.mailbox.Approve(all[0].ID)
 	require.ErrorIs(t, err, mailbox.ErrVoid)
-	st, err = c.OrderStatus(ctx, id)
+	st, err = c.OrderStatus(id)
 	require.NoError(t, err)
-	assert.Equal(t, api.StatusAwaitingValidation, st.Status)
+	assert.Equal(t, statusAwaitingValidation, st.Status)
 	f.approve(all[1])
-	st, err = c.OrderStatus(ctx, id)
+	st, err = c.OrderStatus(id)
 	require.NoError(t, err)
 	f.verifyIssued(st, csr.key, []string{"a.example.com"})
 
 	// A reissue by http voids the mail, sends none.
-	_, err = c.Reissue(ctx, api.ReissueRequest{OrderID: id, DVMethod: api.DVMethodHTTP, CSR: newCSR(t, "a.example.com").pem})
+	_, err = c.Reissue(reissueParams(id, dvHTTP, newCSR(t, "a.example.com").pem))
 	require.NoError(t, err)
 	all = f.mails(id, "")
 	require.Len(t, all, 2)

@@ -236,7 +236,7 @@ func (p *printR) members(inArray bool) map[string]any {
 		}
 		// A scalar runs to the next "[" of a member or the closing ")".
 		j := p.i
-		for j < len(p.s) && p.s[j] != '[' && !(p.s[j] == ')' && inArray) && p.s[j] != '}' {
+		for j < len(p.s) && p.s[j] != '[' && (p.s[j] != ')' || !inArray) && p.s[j] != '}' {
 			j++
 		}
 		m[key] = strings.TrimSpace(p.s[p.i:j])
@@ -287,4 +287,3 @@ func TableSample(t testing.TB, table string) []byte {
 	require.NoError(t, err)
 	return data
 }
-

@@ -54,7 +54,7 @@ func TestOtherMethodsWait(t *testing.T) {
 	assert.True(t, statusOf(err) == 400, "%v", err)
 
 	// Switching the Email order to FILE makes it issuable.
-	require.NoError(t, f.alice.EditOrder(ctx, mailID, orderEdit{DVAuthMethod: dvAuthFile, contacts: contacts{TechEmail: "ops@example.com"}}))
+	require.NoError(t, f.alice.EditOrder(ctx, mailID, orderEdit{DVAuthMethod: dvAuthFile, contacts: contacts{people: people{TechEmail: "ops@example.com"}}}))
 	d := f.poll(f.alice, mailID)
 	assert.Equal(t, dvAuthFile, d.DVAuthMethod)
 	assert.Equal(t, "ops@example.com", d.TechEmail)
@@ -65,7 +65,7 @@ func TestOtherMethodsWait(t *testing.T) {
 	assert.Equal(t, statePublished, f.poll(f.alice, mailID).State)
 
 	// Published orders can be neither edited nor have e-mails resent.
-	err = f.alice.EditOrder(ctx, mailID, orderEdit{contacts: contacts{TechEmail: "x@example.com"}})
+	err = f.alice.EditOrder(ctx, mailID, orderEdit{contacts: contacts{people: people{TechEmail: "x@example.com"}}})
 	assert.True(t, statusOf(err) == 409, "%v", err)
 	err = f.alice.ResendDCVEmail(ctx, mailID)
 	assert.True(t, statusOf(err) == 409, "%v", err)

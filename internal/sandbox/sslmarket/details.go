@@ -23,7 +23,6 @@ func (s *Server) orderDetails(c call) (response, *apiError) {
 
 // details renders o. Call with s.mu held.
 func (s *Server) details(o *order) detailsResponse {
-	ct := o.contacts
 	d := detailsResponse{
 		ProductType:    o.product.productType,
 		ProductCode:    o.product.code,
@@ -32,15 +31,10 @@ func (s *Server) details(o *order) detailsResponse {
 		SANsOrderCount: len(o.dnsNames),
 		Years:          o.years,
 		CSR:            o.csr,
-		OwnerName:      ct.OwnerName, OwnerStreet: ct.OwnerStreet, OwnerCity: ct.OwnerCity,
-		OwnerZip: ct.OwnerZip, OwnerCountry: ct.OwnerCountry, OwnerTel: ct.OwnerTel,
-		AuthTitle: ct.AuthTitle, AuthFirstname: ct.AuthFirstname, AuthLastname: ct.AuthLastname,
-		AuthTel: ct.AuthTel, AuthEmail: ct.AuthEmail,
-		TechTitle: ct.TechTitle, TechFirstname: ct.TechFirstname, TechLastname: ct.TechLastname,
-		TechEmail: ct.TechEmail, TechTel: ct.TechTel,
-		Inserted:     formatTime(o.inserted),
-		DVAuthMethod: o.method,
-		State:        o.state,
+		people:         o.contacts.people,
+		Inserted:       formatTime(o.inserted),
+		DVAuthMethod:   o.method,
+		State:          o.state,
 	}
 	if o.method == dvAuthFile || o.method == dvAuthDNS {
 		d.DVAuthContent = o.content

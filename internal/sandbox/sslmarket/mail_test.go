@@ -175,7 +175,7 @@ func TestEditVoidsMails(t *testing.T) {
 			ctx := context.Background()
 			_, csr := newCSR(t, "e.example.com")
 			id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: "e.example.com", Years: 1, CSR: csr, DVAuthMethod: dvAuthEmail, contacts: testContacts()})
-			require.NoError(t, f.alice.EditOrder(ctx, id, orderEdit{DVAuthMethod: tt.to, contacts: contacts{TechEmail: "ops@example.com"}}))
+			require.NoError(t, f.alice.EditOrder(ctx, id, orderEdit{DVAuthMethod: tt.to, contacts: contacts{people: people{TechEmail: "ops@example.com"}}}))
 			mails := f.mails(id)
 			require.Len(t, mails, tt.wantMails)
 			assert.Equal(t, tt.wantVoid, mails[0].Void)

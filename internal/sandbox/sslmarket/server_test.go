@@ -124,10 +124,12 @@ func errorBody(t *testing.T, h http.Header, data []byte) errorResponse {
 
 func testContacts() contacts {
 	return contacts{
-		OwnerName: "Example Ltd", OwnerStreet: "1 High Street", OwnerCity: "London", OwnerZip: "SW1A 1AA",
-		OwnerCountry: "GB", OwnerTel: "+44.123456789",
-		AuthTitle: "Mr", AuthFirstname: "John", AuthLastname: "Smith", AuthTel: "+44.123456789", AuthEmail: "john@example.com",
-		TechTitle: "Ms", TechFirstname: "Jane", TechLastname: "Doe", TechEmail: "jane@example.com", TechTel: "+44.987654321",
+		people: people{
+			OwnerName: "Example Ltd", OwnerStreet: "1 High Street", OwnerCity: "London", OwnerZip: "SW1A 1AA",
+			OwnerCountry: "GB", OwnerTel: "+44.123456789",
+			AuthTitle: "Mr", AuthFirstname: "John", AuthLastname: "Smith", AuthTel: "+44.123456789", AuthEmail: "john@example.com",
+			TechTitle: "Ms", TechFirstname: "Jane", TechLastname: "Doe", TechEmail: "jane@example.com", TechTel: "+44.987654321",
+		},
 		InvoiceName: "Example Ltd", InvoiceStreet: "1 High Street", InvoiceCity: "London", InvoiceZip: "SW1A 1AA",
 		InvoiceCountry: "GB", InvoiceEmail: "billing@example.com",
 	}
@@ -147,8 +149,8 @@ func (f *fixture) place(c *wireClient, product string, o orderRequest) int64 {
 	f.t.Helper()
 	resp, err := c.PlaceOrder(context.Background(), product, o)
 	require.NoError(f.t, err)
-	require.Positive(f.t, int64(resp.OrderID))
-	return int64(resp.OrderID)
+	require.Positive(f.t, resp.OrderID)
+	return resp.OrderID
 }
 
 func (f *fixture) poll(c *wireClient, id int64) *detailsResponse {
@@ -271,7 +273,7 @@ func TestLenientInput(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, string(data))
 	var resp placeOrderResponse
 	require.NoError(t, json.Unmarshal(data, &resp))
-	d := f.poll(f.alice, int64(resp.OrderID))
+	d := f.poll(f.alice, resp.OrderID)
 	assert.Equal(t, "example.com", d.Domain)
 	assert.Equal(t, []string{"www.example.com"}, d.DNSNames)
 	assert.Equal(t, dvAuthFile, d.DVAuthMethod)

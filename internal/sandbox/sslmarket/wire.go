@@ -8,7 +8,7 @@ import "reflect"
 // issuer's client has its own; the two meet only on the wire.
 
 // tokenHeader carries the API key ("X-Auth-Token").
-const tokenHeader = "X-Auth-Token"
+const tokenHeader = "X-Auth-Token" //nolint:gosec // a header name, not a credential
 
 // Product types and validation types of GET /product/list.
 const (
@@ -59,6 +59,20 @@ type productEntry struct {
 // insert (all mandatory but invoice_ic and invoice_dic) and of an edit
 // (all optional).
 type contacts struct {
+	people
+	InvoiceName    string `json:"invoice_name"`
+	InvoiceStreet  string `json:"invoice_street"`
+	InvoiceCity    string `json:"invoice_city"`
+	InvoiceZip     string `json:"invoice_zip"`
+	InvoiceCountry string `json:"invoice_country"`
+	InvoiceEmail   string `json:"invoice_email"`
+	InvoiceIC      string `json:"invoice_ic"`
+	InvoiceDIC     string `json:"invoice_dic"`
+}
+
+// people are the owner_, auth_ and tech_ fields: the contacts order
+// details show (they leave out the invoice).
+type people struct {
 	OwnerName    string `json:"owner_name"`
 	OwnerStreet  string `json:"owner_street"`
 	OwnerCity    string `json:"owner_city"`
@@ -77,15 +91,6 @@ type contacts struct {
 	TechLastname  string `json:"tech_lastname"`
 	TechEmail     string `json:"tech_email"`
 	TechTel       string `json:"tech_tel"`
-
-	InvoiceName    string `json:"invoice_name"`
-	InvoiceStreet  string `json:"invoice_street"`
-	InvoiceCity    string `json:"invoice_city"`
-	InvoiceZip     string `json:"invoice_zip"`
-	InvoiceCountry string `json:"invoice_country"`
-	InvoiceEmail   string `json:"invoice_email"`
-	InvoiceIC      string `json:"invoice_ic"`
-	InvoiceDIC     string `json:"invoice_dic"`
 }
 
 // optionalContacts are the contact fields an order insert may leave out.
@@ -99,11 +104,18 @@ type contactField struct {
 
 // fields returns every contact field in the document's order.
 func (c *contacts) fields() []contactField {
-	v := reflect.ValueOf(c).Elem()
-	out := make([]contactField, v.NumField())
-	for i := range out {
-		out[i] = contactField{name: v.Type().Field(i).Tag.Get("json"), value: v.Field(i).Addr().Interface().(*string)}
+	var out []contactField
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Struct {
+				walk(f)
+			} else {
+				out = append(out, contactField{name: v.Type().Field(i).Tag.Get("json"), value: f.Addr().Interface().(*string)})
+			}
+		}
 	}
+	walk(reflect.ValueOf(c).Elem())
 	return out
 }
 
@@ -158,24 +170,7 @@ type detailsResponse struct {
 	CSR                     string   `json:"csr"`
 	CertificateSerialNumber string   `json:"certificate_serial_number"`
 
-	OwnerName    string `json:"owner_name"`
-	OwnerStreet  string `json:"owner_street"`
-	OwnerCity    string `json:"owner_city"`
-	OwnerZip     string `json:"owner_zip"`
-	OwnerCountry string `json:"owner_country"`
-	OwnerTel     string `json:"owner_tel"`
-
-	AuthTitle     string `json:"auth_title"`
-	AuthFirstname string `json:"auth_firstname"`
-	AuthLastname  string `json:"auth_lastname"`
-	AuthTel       string `json:"auth_tel"`
-	AuthEmail     string `json:"auth_email"`
-
-	TechTitle     string `json:"tech_title"`
-	TechFirstname string `json:"tech_firstname"`
-	TechLastname  string `json:"tech_lastname"`
-	TechEmail     string `json:"tech_email"`
-	TechTel       string `json:"tech_tel"`
+	people
 
 	Inserted      string `json:"inserted"`
 	Published     string `json:"published,omitempty"`

@@ -1,0 +1,80 @@
+package cyberssl
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// orderStatus answers GET order_status: it checks pending http and dns
+// validations, advances the order and reports it.
+func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
+	id, aerr := orderIDParam(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	name := accountOf(r)
+	if aerr := s.checkDCV(r.Context(), name, id, ""); aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(name, id)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.advance(o); aerr != nil {
+		return nil, aerr
+	}
+	return o.statusResponse(), nil
+}
+
+// advance moves an order on: all names validated -> Processing; IssueDelay
+// after that -> Activated (signed); past its NotAfter -> Expired. Called
+// with s.mu held.
+func (s *Server) advance(o *order) *apiError {
+	now := s.now()
+	if o.status == statusValidating {
+		done := true
+		for _, d := range o.dcv {
+			done = done && d.validated
+		}
+		if done {
+			o.status, o.validatedAt = statusProcessing, now
+			s.log.Info("cyberssl order validated", "account", o.account, "orderID", o.id)
+		}
+	}
+	if o.status == statusProcessing && !now.Before(o.validatedAt.Add(s.issueDelay)) {
+		if s.ca == nil {
+			return errorf(codeInternal, "the sandbox has no certificate authority")
+		}
+		validity := min(s.validity, time.Duration(o.period)*365*24*time.Hour)
+		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.csrPEM), o.names, validity)
+		if err != nil {
+			return errorf(codeInternal, "signing certificate: %v", err)
+		}
+		o.status, o.cert, o.chain = statusActivated, string(leafPEM), string(s.ca.IntermediatePEM())
+		o.notBefore, o.notAfter = leaf.NotBefore, leaf.NotAfter
+		s.log.Info("cyberssl certificate issued", "account", o.account, "orderID", o.id, "names", o.names)
+	}
+	if o.status == statusActivated && now.After(o.notAfter) {
+		o.status = statusExpired
+	}
+	return nil
+}
+
+func (o *order) statusResponse() orderStatusResponse {
+	out := orderStatusResponse{
+		Success: true, OrderID: o.id, Status: o.status, Amount: money(o.amount), PrimaryDomain: o.primary,
+		Period: o.period, CSR: o.csrPEM, Certificate: o.cert, CertificateChain: o.chain,
+		DomainsIncluded: strings.Join(o.names, ","), DVMethod: o.dvMethod,
+		Contacts: o.contacts, OrderLink: fmt.Sprintf(orderLinkFmt, o.id),
+	}
+	if !o.notAfter.IsZero() {
+		out.ValidFrom = o.notBefore.UTC().Format(dateLayout)
+		out.ValidTill = o.notAfter.UTC().Format(dateLayout)
+	}
+	return out
+}
