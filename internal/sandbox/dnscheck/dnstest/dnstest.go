@@ -6,15 +6,13 @@ import (
 	"context"
 	"net"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/miekg/dns"
-)
 
-// maxStringLen is the longest TXT character-string.
-const maxStringLen = 255
+	"github.com/reseller-issuer/reseller-issuer/internal/dnsrecord"
+)
 
 // Server answers authoritatively from a map of records the test controls.
 // A name without records is NXDOMAIN; a query for another type than a
@@ -44,7 +42,7 @@ func (s *Server) AddTXT(name string, values ...string) {
 	defer s.mu.Unlock()
 	owner := dns.CanonicalName(name)
 	for _, v := range values {
-		rr := &dns.TXT{Hdr: header(owner, dns.TypeTXT), Txt: splitTXT(v)}
+		rr := &dns.TXT{Hdr: header(owner, dns.TypeTXT), Txt: dnsrecord.SplitTXT(v)}
 		s.records[owner] = append(s.records[owner], rr)
 	}
 }
@@ -171,38 +169,4 @@ func start(t testing.TB, srv *dns.Server) {
 
 func header(owner string, rrtype uint16) dns.RR_Header {
 	return dns.RR_Header{Name: owner, Rrtype: rrtype, Class: dns.ClassINET, Ttl: 60}
-}
-
-// splitTXT turns a raw value into escaped character-strings of at most 255
-// bytes, as dns.TXT holds them.
-func splitTXT(raw string) []string {
-	var parts []string
-	for {
-		n := min(len(raw), maxStringLen)
-		parts = append(parts, escapeTXT(raw[:n]))
-		raw = raw[n:]
-		if raw == "" {
-			return parts
-		}
-	}
-}
-
-func escapeTXT(raw string) string {
-	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c > '~':
-			b.WriteString("\\")
-			b.WriteByte('0' + c/100)
-			b.WriteByte('0' + c/10%10)
-			b.WriteByte('0' + c%10)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
