@@ -50,10 +50,10 @@ assets: ## Install/build etcd, kube-apiserver, kubectl, helm, kubeconform, promt
 	@e2e/scripts/assets.sh
 
 knot: ## Knot DNS for the RFC 2136 tests (Debian's knot; installed when possible).
-	@e2e/scripts/debian.sh knotd knot knot-dnsutils || { echo "knotd is missing: install Debian's knot (sudo apt-get install knot knot-dnsutils)" >&2; exit 1; }
+	@why="$$(e2e/scripts/debian.sh knotd knot knot-dnsutils)" || { echo "knotd is missing$${why:+ and apt-get failed ($$why)}: install Debian's knot (sudo apt-get install knot knot-dnsutils)" >&2; exit 1; }
 
 cc: ## A C compiler: go test -race needs cgo (Debian's gcc; installed when possible).
-	@e2e/scripts/debian.sh gcc gcc libc6-dev || { echo "gcc is missing (go test -race needs cgo): install Debian's gcc (sudo apt-get install gcc libc6-dev)" >&2; exit 1; }
+	@why="$$(e2e/scripts/debian.sh gcc gcc libc6-dev)" || { echo "gcc is missing (go test -race needs cgo)$${why:+ and apt-get failed ($$why)}: install Debian's gcc (sudo apt-get install gcc libc6-dev)" >&2; exit 1; }
 
 # What make test needs, had (or found missing) before the first test runs.
 prerequisites: cc knot

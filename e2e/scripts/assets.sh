@@ -16,7 +16,7 @@ fail() { echo "[assets] $*" >&2; exit 1; }
 if [[ -n "${ETCD:-}" ]]; then
   [[ -x "$ETCD" ]] || fail "ETCD=$ETCD is not an executable: unset it or point it at an etcd binary"
   etcd="$ETCD"
-elif "$here/debian.sh" etcd etcd-server; then
+elif "$here/debian.sh" etcd etcd-server >/dev/null; then
   etcd="$(command -v etcd)"
 else
   # Built from the Go module proxy; tool.sh says why and, when it cannot, what to do.

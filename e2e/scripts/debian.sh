@@ -5,8 +5,10 @@
 #   debian.sh COMMAND PACKAGE...   exit 0 when COMMAND is on PATH (or in
 #                                  /usr/sbin) afterwards
 #
-# Exits 3 without a word when COMMAND is missing and packages cannot be
-# installed here, so the caller can fall back or say what to do.
+# Exits 3 when COMMAND is missing and packages cannot be installed here
+# (not root and no password-less sudo, no apt-get, or apt-get failed), so
+# the caller can fall back or say in one line what to do. When apt-get
+# failed, its last error line is on stdout for the caller to quote.
 set -euo pipefail
 cmd="${1:?usage: debian.sh COMMAND PACKAGE...}"
 shift
@@ -22,6 +24,11 @@ else
 fi
 command -v apt-get >/dev/null || exit 3
 echo "[debian] installing $* (for $cmd)" >&2
-"${as_root[@]}" apt-get update -qq >&2
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-have
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! { "${as_root[@]}" apt-get update -qq &&
+       "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >"$log" 2>&1; then
+  grep '^E:' "$log" | tail -n 1 || tail -n 1 "$log"
+  exit 3
+fi
+have || exit 3

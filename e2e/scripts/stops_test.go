@@ -15,8 +15,17 @@ import (
 	"testing"
 )
 
-// makeTrailer is the line make adds when a recipe fails.
-var makeTrailer = regexp.MustCompile(`^g?make(\[\d+\])?: \*\*\* \[.*\] Error \d+$`)
+// Lines that are not the one line: make's own when a recipe fails, and
+// debian.sh's progress before it runs apt-get.
+var (
+	makeTrailer = regexp.MustCompile(`^g?make(\[\d+\])?: \*\*\* \[.*\] Error \d+$`)
+	aptProgress = regexp.MustCompile(`^\[debian\] installing `)
+)
+
+// brokenApt is an apt-get that fails as it does when the mirrors cannot be
+// reached.
+const brokenApt = "#!/bin/sh\necho 'W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease' >&2\n" +
+	"echo 'E: Unable to locate package gcc' >&2\nexit 100\n"
 
 func TestStopsWithOneLine(t *testing.T) {
 	root, err := filepath.Abs("../..")
@@ -43,23 +52,27 @@ func TestStopsWithOneLine(t *testing.T) {
 		dir  string
 		// hide are commands left out of PATH.
 		hide []string
+		// fake are commands replaced by these scripts.
+		fake map[string]string
 		env  []string
 		args []string
 		want []string
 	}{
-		{"no go: make", root, []string{"go"}, nil, []string{"make", "demo"},
+		{"no go: make", root, []string{"go"}, nil, nil, []string{"make", "demo"},
 			[]string{"go is not installed", "https://go.dev/dl/"}},
-		{"no go: a tool build", root, []string{"go"}, nil, []string{"e2e/scripts/tool.sh", "helm"},
+		{"no go: a tool build", root, []string{"go"}, nil, nil, []string{"e2e/scripts/tool.sh", "helm"},
 			[]string{"go is not installed", "https://go.dev/dl/"}},
-		{"go too old", tooOld, nil, []string{"GOTOOLCHAIN=local"}, []string{"make", "build"},
+		{"go too old", tooOld, nil, nil, []string{"GOTOOLCHAIN=local"}, []string{"make", "build"},
 			[]string{"is too old for this module (go.mod needs go 1.99.0", "install Go 1.99.0 or newer"}},
-		{"proxy unreachable: a tool", root, nil, noProxy, []string{"e2e/scripts/tool.sh", "kubeconform"},
+		{"proxy unreachable: a tool", root, nil, nil, noProxy, []string{"e2e/scripts/tool.sh", "kubeconform"},
 			[]string{"[tool] no kubeconform: github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0 cannot be downloaded", "503", "make the Go module proxy reachable"}},
-		{"proxy unreachable: kube-apiserver", root, nil, noProxy, []string{"e2e/scripts/kube-binaries.sh"},
+		{"proxy unreachable: kube-apiserver", root, nil, nil, noProxy, []string{"e2e/scripts/kube-binaries.sh"},
 			[]string{"[kube-binaries] no kube-apiserver: k8s.io/kubernetes@v1.36.3 cannot be downloaded", "503", "make the Go module proxy reachable"}},
-		{"no packages and proxy unreachable: etcd", root, noPackages, noProxy, []string{"e2e/scripts/assets.sh"},
+		{"no packages and proxy unreachable: etcd", root, noPackages, nil, noProxy, []string{"e2e/scripts/assets.sh"},
 			[]string{"[tool] no etcd:", "sudo apt-get install etcd-server", "ETCD=/path/to/etcd"}},
-		{"no packages: gcc for -race", root, append([]string{"gcc", "cc"}, noPackages...), nil, []string{"make", "test-unit"},
+		{"no packages: gcc for -race", root, append([]string{"gcc", "cc"}, noPackages...), nil, nil, []string{"make", "test-unit"},
+			[]string{"gcc is missing", "sudo apt-get install gcc libc6-dev"}},
+		{"apt-get fails: gcc for -race", root, []string{"gcc", "cc", "sudo"}, map[string]string{"apt-get": brokenApt}, nil, []string{"make", "cc"},
 			[]string{"gcc is missing", "sudo apt-get install gcc libc6-dev"}},
 	}
 	for _, c := range cases {
@@ -71,7 +84,7 @@ func TestStopsWithOneLine(t *testing.T) {
 			}
 			cmd := exec.CommandContext(t.Context(), c.args[0], c.args[1:]...)
 			cmd.Dir = c.dir
-			cmd.Env = append(os.Environ(), "PATH="+pathWithout(t, c.hide...), "RESELLER_CACHE="+t.TempDir(), "MAKEFLAGS=")
+			cmd.Env = append(os.Environ(), "PATH="+pathWithout(t, c.fake, c.hide...), "RESELLER_CACHE="+t.TempDir(), "MAKEFLAGS=")
 			cmd.Env = append(cmd.Env, c.env...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
@@ -81,7 +94,7 @@ func TestStopsWithOneLine(t *testing.T) {
 			}
 			var lines []string
 			for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
-				if !makeTrailer.MatchString(l) {
+				if !makeTrailer.MatchString(l) && !aptProgress.MatchString(l) {
 					lines = append(lines, l)
 				}
 			}
@@ -98,13 +111,18 @@ func TestStopsWithOneLine(t *testing.T) {
 }
 
 // pathWithout is a PATH of one folder holding links to every command on
-// this PATH but the hidden ones.
-func pathWithout(t *testing.T, hidden ...string) string {
+// this PATH but the hidden ones, and the fake commands.
+func pathWithout(t *testing.T, fake map[string]string, hidden ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	skip := map[string]bool{}
 	for _, h := range hidden {
 		skip[h] = true
+	}
+	for name, script := range fake {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
 		entries, err := os.ReadDir(d)
