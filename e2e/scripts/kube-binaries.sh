@@ -22,7 +22,7 @@ cd "$work"
 go mod init kubebuild >/dev/null 2>&1
 # Failing here is the likely failure, and it is quick: one line, no build log.
 if ! go mod download -json "k8s.io/kubernetes@${version}" >download.json 2>&1; then
-  log "no kube-apiserver: k8s.io/kubernetes@${version} cannot be downloaded ($(sed -n 's/.*"Error": "\(.*\)".*/\1/p' download.json | sed -n 1p)): make the Go module proxy reachable (go env GOPROXY) and run it again"
+  log "no kube-apiserver: k8s.io/kubernetes@${version} cannot be downloaded ($(sed -n 's/.*"Error": "\(.*\)".*/\1/p' download.json | sed -n '1{s/\\"/"/g;p;}')): make the Go module proxy reachable (go env GOPROXY) and run it again"
   exit 1
 fi
 modfile="$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' download.json)"
