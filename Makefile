@@ -76,7 +76,7 @@ test-chart: ## helm lint, helm template + kubeconform, bad values, alert rules (
 
 test-e2e: knot ## The real stack: kube-apiserver, cert-manager, reseller-issuer, sandbox, Knot DNS.
 	assets="$$(e2e/scripts/assets.sh)"; \
-	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags e2e -timeout 40m -v $$(go list -tags e2e ./e2e/... | grep -v '/e2e/chart$$')
+	KUBEBUILDER_ASSETS="$$assets" go test -count=1 -tags e2e -timeout 40m -v $$(go list -tags e2e ./e2e/... | grep -v -e '/e2e/chart$$' -e '/e2e/scripts$$')
 
 test-fuzz: ## Run each fuzz target for $(FUZZTIME) (the seed corpora run in test-unit).
 	go test -run=^$$ -fuzz=^FuzzDecodeState$$ -fuzztime=$(FUZZTIME) ./internal/ca
