@@ -12,8 +12,17 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
 )
 
+// The Kubernetes client's rate limits by default: cert-manager's controller
+// uses 20 and 50.
+const (
+	defaultKubeAPIQPS   = 20
+	defaultKubeAPIBurst = 50
+)
+
 type options struct {
 	kubeconfig               string
+	kubeAPIQPS               float64
+	kubeAPIBurst             int
 	metricsAddr              string
 	probeAddr                string
 	http01Addr               string
@@ -42,6 +51,8 @@ func parseOptions(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("reseller-issuer", flag.ContinueOnError)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "Path to a kubeconfig; in-cluster config or $KUBECONFIG when empty.")
+	fs.Float64Var(&o.kubeAPIQPS, "kube-api-qps", defaultKubeAPIQPS, "Requests per second the controller may send to the Kubernetes API server (client-side limit), whether it runs in the cluster or with a kubeconfig.")
+	fs.IntVar(&o.kubeAPIBurst, "kube-api-burst", defaultKubeAPIBurst, "Requests the controller may send to the Kubernetes API server in a burst above --kube-api-qps.")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 disables it.")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
 	fs.StringVar(&o.http01Addr, "http01-bind-address", ":8089", "Address of the HTTP validation responder.")
@@ -68,6 +79,12 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.dns01Nameservers, err = dns01.ParseNameservers(*nameservers); err != nil {
 		return nil, fmt.Errorf("--dns01-recursive-nameservers: %w", err)
+	}
+	if o.kubeAPIQPS <= 0 {
+		return nil, fmt.Errorf("--kube-api-qps must be more than 0, got %v", o.kubeAPIQPS)
+	}
+	if o.kubeAPIBurst < 1 {
+		return nil, fmt.Errorf("--kube-api-burst must be at least 1, got %d", o.kubeAPIBurst)
 	}
 	if o.concurrency < 1 {
 		return nil, fmt.Errorf("--max-concurrent-requests must be at least 1, got %d", o.concurrency)

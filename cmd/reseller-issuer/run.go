@@ -48,10 +48,15 @@ func run(ctx context.Context, o *options) error {
 	logger := zap.New(zap.UseFlagOptions(&o.zap))
 	ctrl.SetLogger(logger)
 
-	cfg, err := restConfig(o.kubeconfig)
+	cfg, err := restConfig(o, ctrl.GetConfig)
 	if err != nil {
 		return err
 	}
+	kubeAPI, err := metrics.NewKubeAPI(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
+	cfg.Wrap(kubeAPI.Wrap)
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, cmapi.AddToScheme, v1alpha1.AddToScheme, gatewayv1.Install} {
 		if err := add(scheme); err != nil {
@@ -199,11 +204,24 @@ func elected(mgr ctrl.Manager) func() bool {
 	}
 }
 
-func restConfig(kubeconfig string) (*rest.Config, error) {
-	if kubeconfig != "" {
-		return clientcmd.BuildConfigFromFlags("", kubeconfig)
+// restConfig loads the API server's address and credentials from
+// --kubeconfig, else from ambient (controller-runtime's lookup: $KUBECONFIG,
+// in-cluster, ~/.kube/config), and gives every source the same rate limits:
+// each source sets its own otherwise (none: 5/s; controller-runtime: none).
+func restConfig(o *options, ambient func() (*rest.Config, error)) (*rest.Config, error) {
+	var cfg *rest.Config
+	var err error
+	if o.kubeconfig != "" {
+		cfg, err = clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+	} else {
+		cfg, err = ambient()
 	}
-	return ctrl.GetConfig()
+	if err != nil {
+		return nil, fmt.Errorf("loading the Kubernetes client configuration: %w", err)
+	}
+	cfg.QPS = float32(o.kubeAPIQPS)
+	cfg.Burst = o.kubeAPIBurst
+	return cfg, nil
 }
 
 func selfURL(o *options) (string, error) {

@@ -31,6 +31,8 @@ func TestReadmeTableMatchesTheMetrics(t *testing.T) {
 	reg := &capture{}
 	_, err := ca.NewMetrics(reg)
 	require.NoError(t, err)
+	_, err = NewKubeAPI(reg)
+	require.NoError(t, err)
 	reg.collectors = append(reg.collectors, &Cluster{})
 	fqName := regexp.MustCompile(`fqName: "([^"]+)"`)
 	var defined []string
