@@ -3,8 +3,12 @@
 // cert-manager's own CA issuer, then through each reseller of the sandbox
 // (its delays at zero), waits for all of them to be Ready, and prints one
 // row per phase: seconds to all Ready, the ratio to the CA issuer, the
-// billable orders against the Certificates, and the CertificateRequests
-// created per Certificate. It exits non-zero when a reseller phase paid for
+// billable orders against the Certificates, the CertificateRequests
+// created per Certificate, the issuer's API-server requests and reseller
+// calls per Certificate (broken down by verb and resource, and by
+// operation, under the table), the replicas' peak and final RSS and the
+// machine's load. -unrelated-requests and -unrelated-secrets add objects
+// the issuer must not keep in memory. It exits non-zero when a reseller phase paid for
 // more (or fewer) orders than it had Certificates.
 //
 // Structure: options.go (flags), phase.go (what a phase issues through),
@@ -69,7 +73,8 @@ func run(ctx context.Context, o *options) (bool, error) {
 			// The sandbox answers at once: the figures are ours, not its.
 			"sandbox": {"--issue-delay", "0"},
 			// cert-manager's trigger controller logs why it re-issues at 2.
-			"cert-manager": {"-v", fmt.Sprint(o.certManagerV)},
+			"cert-manager":    {"-v", fmt.Sprint(o.certManagerV)},
+			"reseller-issuer": o.issuerArgs,
 		},
 	})
 	if err != nil {
@@ -83,6 +88,9 @@ func run(ctx context.Context, o *options) (bool, error) {
 	}()
 
 	b := &bench{stack: stack, o: o, say: say}
+	if err := b.createUnrelated(ctx); err != nil {
+		return false, fmt.Errorf("creating unrelated objects: %w", err)
+	}
 	var results []*result
 	for r := 1; r <= o.runs; r++ {
 		for _, p := range o.phases {

@@ -35,6 +35,12 @@ type options struct {
 	certManagerV int
 	// dir keeps the logs (default: a new temporary folder).
 	dir string
+	// unrelatedRequests and unrelatedSecrets are created before the first
+	// phase: CertificateRequests of another issuer and Secrets nobody
+	// references, which the issuer should not hold in memory.
+	unrelatedRequests, unrelatedSecrets int
+	// issuerArgs are extra reseller-issuer flags (e.g. --kube-api-qps=50).
+	issuerArgs []string
 }
 
 func parseOptions(args []string) (*options, error) {
@@ -48,6 +54,12 @@ func parseOptions(args []string) (*options, error) {
 	fs.DurationVar(&o.settle, "settle", 15*time.Second, "quiet time after all are Ready before a phase is counted (late second requests show up here)")
 	fs.IntVar(&o.parallel, "parallel", 20, "concurrent creates")
 	fs.IntVar(&o.certManagerV, "cert-manager-v", 2, "cert-manager host verbosity (2 logs why a Certificate is re-issued)")
+	fs.IntVar(&o.unrelatedRequests, "unrelated-requests", 0, "CertificateRequests of another issuer to create before the first phase (memory)")
+	fs.IntVar(&o.unrelatedSecrets, "unrelated-secrets", 0, "Secrets nobody references to create before the first phase (memory)")
+	fs.Func("issuer-arg", "an extra reseller-issuer flag, e.g. -issuer-arg=--kube-api-qps=50 (repeatable)", func(v string) error {
+		o.issuerArgs = append(o.issuerArgs, v)
+		return nil
+	})
 	fs.StringVar(&o.dir, "dir", "", "folder for logs and kubeconfig (default: a new temporary folder)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -57,6 +69,9 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.n < 1 || o.runs < 1 || o.replicas < 1 || o.parallel < 1 {
 		return nil, errors.New("-n, -runs, -replicas and -parallel must be at least 1")
+	}
+	if o.unrelatedRequests < 0 || o.unrelatedSecrets < 0 {
+		return nil, errors.New("-unrelated-requests and -unrelated-secrets must not be negative")
 	}
 	for _, p := range strings.Split(*phases, ",") {
 		p = strings.TrimSpace(p)

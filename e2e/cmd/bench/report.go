@@ -17,9 +17,17 @@ type result struct {
 	requests int
 	// orders is what the phase paid for; nil for the CA issuer.
 	orders *int
+	// apiPerCert is the issuer's API-server requests per Certificate.
+	apiPerCert float64
+	// details are lines printed under the table (breakdowns).
+	details []string
 
 	columns []string
 	values  map[string]string
+}
+
+func (r *result) detail(format string, args ...any) {
+	r.details = append(r.details, fmt.Sprintf(format, args...))
 }
 
 func (r *result) set(column, value string) {
@@ -65,6 +73,11 @@ func printTable(w io.Writer, results []*result) {
 		_, _ = fmt.Fprintln(tw)
 	}
 	_ = tw.Flush()
+	for _, r := range results {
+		for _, d := range r.details {
+			_, _ = fmt.Fprintf(w, "%s run %d: %s\n", r.phase, r.run, d)
+		}
+	}
 }
 
 func caSeconds(results []*result, run int) float64 {
