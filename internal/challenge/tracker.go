@@ -318,11 +318,22 @@ func (t *Tracker) writeStatus(ctx context.Context, obj *v1alpha1.ResellerChallen
 // Finish deletes the request's challenges that are no longer open (all of
 // them once the request is done: issued or failed for good) and copies the
 // reseller's last word on each open name into its challenge.
+//
+// The challenges are listed from the cache, with those this Sign created or
+// read: one the cache does not show yet stays until the next Sign, or until
+// the request ends, when Reconciler deletes what is left.
 func (t *Tracker) Finish(ctx context.Context, st *ca.State, done bool) error {
 	list := &v1alpha1.ResellerChallengeList{}
-	if err := t.Reader.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingLabels{LabelRequestUID: string(t.Request.GetUID())}); err != nil {
+	if err := t.Client.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingLabels{LabelRequestUID: string(t.Request.GetUID())}); err != nil {
 		return fmt.Errorf("listing the challenges of %s: %w", t.Request.GetName(), err)
 	}
+	t.mu.Lock()
+	for name, obj := range t.seen {
+		if !slices.ContainsFunc(list.Items, func(c v1alpha1.ResellerChallenge) bool { return c.Name == name }) {
+			list.Items = append(list.Items, *obj)
+		}
+	}
+	t.mu.Unlock()
 	open := map[string]ca.NameState{}
 	if !done {
 		for _, n := range st.Names {
@@ -336,6 +347,9 @@ func (t *Tracker) Finish(ctx context.Context, st *ca.State, done bool) error {
 		obj := &list.Items[i]
 		n, ok := open[obj.Name]
 		if !ok {
+			if !obj.DeletionTimestamp.IsZero() {
+				continue // being deleted already
+			}
 			if err := t.Client.Delete(ctx, obj); client.IgnoreNotFound(err) != nil {
 				errs = append(errs, fmt.Errorf("deleting challenge %s: %w", obj.Name, err))
 			}

@@ -16,7 +16,9 @@ import (
 // credentials stay retryable, and their error names the Secret to fix:
 // fixing it must heal the Issuer without touching its spec.
 func (s *Signer) Probe(ctx context.Context, issuer issuerapi.Issuer) (ca.Health, error) {
-	p, err := s.provider(ctx, issuer, nil)
+	// The health check reads the credentials live, and so refreshes what
+	// Signs use.
+	p, err := s.provider(ctx, issuer, nil, true)
 	if err != nil {
 		return ca.Health{}, err
 	}

@@ -70,6 +70,10 @@ type Signer struct {
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
+	// reads passes IgnoreStale's live read on to Sign.
+	reads liveReads
+	// sources keeps the Issuers' credentials and CA bundles a while.
+	sources sourceCache
 }
 
 // Sign is issuer-lib's signing call for CertificateRequests and CSRs. The
@@ -86,7 +90,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if err != nil {
 		return signer.PEMBundle{}, signer.PermanentError{Err: err}
 	}
-	live, err := s.liveObject(ctx, cr)
+	live, err := s.signingCopy(ctx, cr)
 	if err != nil {
 		// Never a plain error: issuer-lib fails old requests on those, and an
 		// order may already be live at the reseller.
@@ -128,7 +132,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if err != nil {
 		return signer.PEMBundle{}, toSignerError(err, 5*time.Second)
 	}
-	p, err := s.provider(ctx, issuer, presenter)
+	p, err := s.provider(ctx, issuer, presenter, false)
 	if err != nil {
 		return signer.PEMBundle{}, err
 	}
@@ -155,6 +159,12 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	}
 	if p, pending := ca.IsPending(err); pending {
 		p.Reason = withInstructions(p.Reason, presenter.Instructions())
+	}
+	if ca.IsCredentials(err) {
+		// Refused: the next Sign reads the Secret again.
+		if ref, _ := secretRef(spec); ref != nil {
+			s.sources.forgetSecret(types.NamespacedName{Namespace: ns, Name: ref.Name})
+		}
 	}
 	if ca.IsInsufficientFunds(err) {
 		a.wait = metrics.WaitFunds
@@ -209,6 +219,15 @@ func withInstructions(reason string, asks []string) string {
 // errReplaced: the request was deleted and created again under its name.
 var errReplaced = errors.New("the request was replaced while being signed")
 
+// signingCopy is the request as the API server has it: the copy
+// IgnoreStale read a moment ago in this reconcile, else a live read.
+func (s *Signer) signingCopy(ctx context.Context, cr signer.CertificateRequestObject) (client.Object, error) {
+	if obj, ok := s.reads.take(cr.GetUID(), s.Now()); ok {
+		return obj, nil
+	}
+	return s.liveObject(ctx, cr)
+}
+
 // liveObject re-reads the request from the API server: the cache may lag
 // behind a write another worker made.
 func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObject) (client.Object, error) {
@@ -236,7 +255,9 @@ func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObj
 }
 
 // provider builds the reseller client from the Issuer's spec and Secret.
-func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presenter ca.Presenter) (Provider, error) {
+// The Secret and CA bundle are read live when fresh is set, else at most
+// CredentialsMaxAge ago.
+func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presenter ca.Presenter, fresh bool) (Provider, error) {
 	spec, ok := v1alpha1.SpecOf(issuer)
 	if !ok {
 		return nil, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
@@ -249,20 +270,20 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presente
 	if ns == "" {
 		ns = s.ClusterResourceNamespace
 	}
-	secret := &corev1.Secret{}
-	if err := s.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: ref.Name}, secret); err != nil {
+	data, err := s.sources.read(ctx, s.APIReader, types.NamespacedName{Namespace: ns, Name: ref.Name}, &corev1.Secret{}, fresh, s.Now())
+	if err != nil {
 		if apierrors.IsNotFound(err) {
 			return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s not found", field, ns, ref.Name)}
 		}
 		return nil, signer.PendingError{Err: fmt.Errorf("%s: reading Secret %s/%s: %w", field, ns, ref.Name, err), RequeueAfter: 5 * time.Second}
 	}
-	value, ok := secret.Data[ref.Key]
+	value, ok := data[ref.Key]
 	if !ok || len(value) == 0 {
 		return nil, signer.IssuerError{Err: fmt.Errorf("%s: Secret %s/%s has no key %q", field, ns, ref.Name, ref.Key)}
 	}
 	creds := Credentials{Secret: value}
 	if spec.CABundle != nil {
-		bundle, err := s.caBundle(ctx, ns, spec.CABundle)
+		bundle, err := s.caBundle(ctx, ns, spec.CABundle, fresh)
 		if err != nil {
 			return nil, err
 		}
@@ -276,28 +297,18 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presente
 }
 
 // caBundle reads the PEM bundle an Issuer's spec.caBundle names.
-func (s *Signer) caBundle(ctx context.Context, ns string, src *v1alpha1.CABundleSource) ([]byte, error) {
+func (s *Signer) caBundle(ctx context.Context, ns string, src *v1alpha1.CABundleSource, fresh bool) ([]byte, error) {
 	key := types.NamespacedName{Namespace: ns}
-	var data map[string][]byte
 	field, kind, ref := "spec.caBundle.secretRef", "Secret", src.SecretRef
-	if ref != nil {
-		secret := &corev1.Secret{}
-		key.Name = ref.Name
-		if err := s.APIReader.Get(ctx, key, secret); err != nil {
-			return nil, bundleError(field, kind, key, err)
-		}
-		data = secret.Data
-	} else {
+	var obj client.Object = &corev1.Secret{}
+	if ref == nil {
 		field, kind, ref = "spec.caBundle.configMapRef", "ConfigMap", src.ConfigMapRef
-		cm := &corev1.ConfigMap{}
-		key.Name = ref.Name
-		if err := s.APIReader.Get(ctx, key, cm); err != nil {
-			return nil, bundleError(field, kind, key, err)
-		}
-		data = map[string][]byte{}
-		for k, v := range cm.Data {
-			data[k] = []byte(v)
-		}
+		obj = &corev1.ConfigMap{}
+	}
+	key.Name = ref.Name
+	data, err := s.sources.read(ctx, s.APIReader, key, obj, fresh, s.Now())
+	if err != nil {
+		return nil, bundleError(field, kind, key, err)
 	}
 	bundle, ok := data[ref.Key]
 	if !ok || len(bundle) == 0 {

@@ -24,7 +24,8 @@ import (
 // one bench run). Every such write is one more CertificateRequest event at
 // the moment cert-manager's informers are busiest with the new Secret, and
 // an apply from a stale copy that did not end in Issued would drop
-// status.certificate, which the same field owner set.
+// status.certificate, which the same field owner set. The copy read here
+// serves the Sign of the same reconcile (liveReads).
 func (s *Signer) IgnoreStale(ctx context.Context, cr signer.CertificateRequestObject, _ schema.GroupVersionKind, _ types.NamespacedName) (bool, error) {
 	live, err := s.liveObject(ctx, cr)
 	if apierrors.IsNotFound(err) || errors.Is(err, errReplaced) {
@@ -42,8 +43,11 @@ func (s *Signer) IgnoreStale(ctx context.Context, cr signer.CertificateRequestOb
 	}
 	if done {
 		logr.FromContextOrDiscard(ctx).V(1).Info("the cached request is behind the API server, where it is already done: not signing it again")
+		return true, nil
 	}
-	return done, nil
+	// The Sign of this reconcile, if issuer-lib calls it, uses this copy.
+	s.reads.put(live, s.Now())
+	return false, nil
 }
 
 func requestDenied(conds []cmapi.CertificateRequestCondition) bool {
