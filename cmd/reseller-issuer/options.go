@@ -25,6 +25,7 @@ type options struct {
 	kubeAPIBurst             int
 	metricsAddr              string
 	probeAddr                string
+	pprofAddr                string
 	http01Addr               string
 	http01SelfURL            string
 	http01Service            string
@@ -54,6 +55,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.Float64Var(&o.kubeAPIQPS, "kube-api-qps", defaultKubeAPIQPS, "Requests per second the controller may send to the Kubernetes API server (client-side limit), whether it runs in the cluster or with a kubeconfig.")
 	fs.IntVar(&o.kubeAPIBurst, "kube-api-burst", defaultKubeAPIBurst, "Requests the controller may send to the Kubernetes API server in a burst above --kube-api-qps.")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 disables it.")
+	fs.StringVar(&o.pprofAddr, "pprof-address", "", "Address of Go's profiler (/debug/pprof/) for chasing a slow or large controller, e.g. 127.0.0.1:6060; off when empty.")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
 	fs.StringVar(&o.http01Addr, "http01-bind-address", ":8089", "Address of the HTTP validation responder.")
 	fs.StringVar(&o.http01SelfURL, "http01-self-url", "", "URL at which this process reaches its own responder for self-checks (default http://127.0.0.1:<http01 port>).")

@@ -29,6 +29,7 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/cachetrim"
 	"github.com/reseller-issuer/reseller-issuer/internal/challenge"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/dns01"
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
@@ -64,7 +65,10 @@ func run(ctx context.Context, o *options) error {
 		}
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                  scheme,
+		Scheme: scheme,
+		Cache:  cachetrim.Options(),
+		// Off unless asked: /debug/pprof/ for a slow or large issuer.
+		PprofBindAddress:        o.pprofAddr,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
