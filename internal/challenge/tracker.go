@@ -184,9 +184,11 @@ func (t *Tracker) create(ctx context.Context, name string, ch ca.Challenge) (*v1
 				LabelRequestUID:  string(t.Request.GetUID()),
 				LabelRequestName: label(t.Request.GetName()),
 			},
-			Finalizers: []string{Finalizer},
 		},
 		Spec: t.spec(ch),
+	}
+	if needsCleanUp(obj.Spec) {
+		obj.Finalizers = []string{Finalizer}
 	}
 	if err := controllerutil.SetOwnerReference(t.Request, obj, t.Client.Scheme()); err != nil {
 		return nil, err
@@ -195,6 +197,23 @@ func (t *Tracker) create(ctx context.Context, name string, ch ca.Challenge) (*v1
 		return nil, err
 	}
 	return obj, nil
+}
+
+// needsCleanUp reports whether a challenge publishes something outside the
+// controller (a DNS record, an Ingress or HTTPRoute) that Reconciler must
+// remove before the challenge goes: only those carry the finalizer. What
+// the built-in responder serves goes with the challenge itself.
+func needsCleanUp(spec v1alpha1.ChallengeSpec) bool {
+	pub := spec.Publisher
+	switch {
+	case pub == nil:
+		return false
+	case pub.DNS01 != nil && spec.DNS01 != nil:
+		return true
+	case pub.HTTP01 != nil:
+		return pub.HTTP01.Ingress != nil || pub.HTTP01.GatewayHTTPRoute != nil
+	}
+	return false
 }
 
 func (t *Tracker) spec(ch ca.Challenge) v1alpha1.ChallengeSpec {
