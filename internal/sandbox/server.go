@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
@@ -107,18 +108,7 @@ func New(cfg Config) (*Sandbox, error) {
 		mailbox:  mails,
 		accounts: cfg.Accounts,
 	}
-	revoked := s.revocations.revoked
-	s.sslci = sslci.New(sslci.Config{
-		Accounts:      cfg.Accounts,
-		Authority:     ca,
-		HTTP01Address: cfg.HTTP01Address,
-		DNSServer:     cfg.DNSServer,
-		Now:           cfg.Now,
-		Validity:      cfg.Validity,
-		Logger:        cfg.Logger,
-		Revoked:       revoked,
-	})
-	s.sslmarket = sslmarket.New(sslmarket.Config{
+	api := apienv.Config{
 		Accounts:      cfg.Accounts,
 		Authority:     ca,
 		HTTP01Address: cfg.HTTP01Address,
@@ -128,20 +118,11 @@ func New(cfg Config) (*Sandbox, error) {
 		Validity:      cfg.Validity,
 		Logger:        cfg.Logger,
 		Mailbox:       mails,
-		Revoked:       revoked,
-	})
-	s.cyberssl = cyberssl.New(cyberssl.Config{
-		Accounts:      cfg.Accounts,
-		Authority:     ca,
-		HTTP01Address: cfg.HTTP01Address,
-		DNSServer:     cfg.DNSServer,
-		IssueDelay:    cfg.IssueDelay,
-		Now:           cfg.Now,
-		Validity:      cfg.Validity,
-		Logger:        cfg.Logger,
-		Mailbox:       mails,
-		Revoked:       revoked,
-	})
+		Revoked:       s.revocations.revoked,
+	}
+	s.sslci = sslci.New(api)
+	s.sslmarket = sslmarket.New(api)
+	s.cyberssl = cyberssl.New(api)
 	return s, nil
 }
 

@@ -62,11 +62,11 @@ func (s *Server) authenticate(token string) (string, *apiError) {
 	if !ok {
 		return "", errorf(codeAuth, "invalid token")
 	}
-	if !s.now().Before(sess.expires) {
+	if !s.env.Now().Before(sess.expires) {
 		delete(s.sessions, token)
 		return "", errorf(codeAuth, "session expired, authenticate again")
 	}
-	if s.keys.Revoked(sess.key) {
+	if s.env.Keys.Revoked(sess.key) {
 		delete(s.sessions, token)
 		return "", errorf(codeAuth, "api key revoked")
 	}
@@ -76,7 +76,7 @@ func (s *Server) authenticate(token string) (string, *apiError) {
 // auth answers GET auth?apikey=.
 func (s *Server) auth(_ *http.Request, p url.Values) (any, *apiError) {
 	key := p.Get("apikey")
-	name, err := s.keys.Account(key)
+	name, err := s.env.Keys.Account(key)
 	switch {
 	case errors.Is(err, apikey.ErrMissing):
 		return nil, errorf(codeAuth, "missing parameter apikey")
@@ -86,7 +86,7 @@ func (s *Server) auth(_ *http.Request, p url.Values) (any, *apiError) {
 		return nil, errorf(codeAuth, "invalid api key")
 	}
 	token := randomHex(32)
-	now := s.now()
+	now := s.env.Now()
 	s.mu.Lock()
 	for t, sess := range s.sessions { // drop expired sessions
 		if !now.Before(sess.expires) {
@@ -95,7 +95,7 @@ func (s *Server) auth(_ *http.Request, p url.Values) (any, *apiError) {
 	}
 	s.sessions[token] = session{account: name, key: key, expires: now.Add(SessionLifetime)}
 	s.mu.Unlock()
-	s.log.Info("cyberssl session opened", "account", name)
+	s.env.Log.Info("cyberssl session opened", "account", name)
 	return authResponse{Success: true, Token: token}, nil
 }
 

@@ -13,12 +13,12 @@ const mailProvider = "cyberssl"
 // the new mail replaces any earlier one of n. Called with s.mu held.
 func (s *Server) sendMail(o *order, n string) {
 	d := o.dcv[n]
-	m := s.mailbox.Send(mailbox.Mail{
+	m := s.env.Mailbox.Send(mailbox.Mail{
 		Provider: mailProvider, Account: o.account, OrderID: orderIDString(o.id), Name: n, To: []string{d.email},
 	}, s.approveMail(o.id, n, d))
 	d.mail = m.ID
 	s.accounts[o.account].stats.MailsSent++
-	s.log.Info("cyberssl validation email sent", "account", o.account, "orderID", o.id, "domain", n, "mailID", m.ID)
+	s.env.Log.Info("cyberssl validation email sent", "account", o.account, "orderID", o.id, "domain", n, "mailID", m.ID)
 }
 
 // sendMails mails every email-validated name of o. Called with s.mu held.
@@ -33,7 +33,7 @@ func (s *Server) sendMails(o *order) {
 // voidMails voids the mails of order o: of name n only, if set. Called
 // with s.mu held.
 func (s *Server) voidMails(o *order, n, reason string) {
-	s.mailbox.Void(mailbox.Filter{Provider: mailProvider, OrderID: orderIDString(o.id), Name: n}, reason)
+	s.env.Mailbox.Void(mailbox.Filter{Provider: mailProvider, OrderID: orderIDString(o.id), Name: n}, reason)
 }
 
 // approveMail returns the approval of the mail sent for name n of order id
@@ -60,7 +60,7 @@ func (s *Server) approveMail(id int64, n string, d *dcv) mailbox.ApproveFunc {
 			return mailbox.Voidf("order %d is %s", id, o.status)
 		}
 		d.validated = true
-		s.log.Info("cyberssl domain validated", "account", o.account, "orderID", id, "domain", n, "dvMethod", d.method)
+		s.env.Log.Info("cyberssl domain validated", "account", o.account, "orderID", id, "domain", n, "dvMethod", d.method)
 		return nil
 	}
 }

@@ -12,13 +12,13 @@ import (
 
 // mails returns the mails of order id (of domain only, if set).
 func (f *fixture) mails(id int64, domain string) []mailbox.Mail {
-	return f.srv.mailbox.List(mailbox.Filter{Provider: "cyberssl", OrderID: orderIDString(id), Name: domain})
+	return f.srv.env.Mailbox.List(mailbox.Filter{Provider: "cyberssl", OrderID: orderIDString(id), Name: domain})
 }
 
 // approve approves mail m and requires success.
 func (f *fixture) approve(m mailbox.Mail) {
 	f.t.Helper()
-	got, err := f.srv.mailbox.Approve(m.ID)
+	got, err := f.srv.env.Mailbox.Approve(m.ID)
 	require.NoError(f.t, err)
 	assert.True(f.t, got.Approved)
 }
@@ -133,7 +133,7 @@ func TestChangeDVMethodMails(t *testing.T) {
 
 			// b's earlier mails are void: approving is refused.
 			for _, m := range oldB {
-				_, err := f.srv.mailbox.Approve(m.ID)
+				_, err := f.srv.env.Mailbox.Approve(m.ID)
 				require.ErrorIs(t, err, mailbox.ErrVoid)
 				assert.Contains(t, err.Error(), "change_dv_method set the method of b.example.com to "+tt.to)
 			}
@@ -185,7 +185,7 @@ func TestReissueVoidsMails(t *testing.T) {
 	require.Len(t, all, 2)
 	assert.True(t, all[0].Void && all[0].Approved)
 	assert.Equal(t, []string{"postmaster@a.example.com"}, all[1].To)
-	_, err = f.srv.mailbox.Approve(all[0].ID)
+	_, err = f.srv.env.Mailbox.Approve(all[0].ID)
 	require.ErrorIs(t, err, mailbox.ErrVoid)
 	st, err = c.OrderStatus(id)
 	require.NoError(t, err)
@@ -206,6 +206,6 @@ func TestReissueVoidsMails(t *testing.T) {
 
 func TestApproveUnknownMail(t *testing.T) {
 	f := newFixture(t, 0)
-	_, err := f.srv.mailbox.Approve("m1")
+	_, err := f.srv.env.Mailbox.Approve("m1")
 	assert.ErrorIs(t, err, mailbox.ErrNotFound)
 }

@@ -77,7 +77,7 @@ func (s *Server) addOrder(r *http.Request, p url.Values) (any, *apiError) {
 	}
 
 	cost := prod.price(period, len(names))
-	now := s.now()
+	now := s.env.Now()
 	s.mu.Lock()
 	acct := s.accounts[name]
 	if acct.balance < cost {
@@ -103,7 +103,7 @@ func (s *Server) addOrder(r *http.Request, p url.Values) (any, *apiError) {
 	}
 	s.mu.Unlock()
 
-	s.log.Info("cyberssl order placed", "account", name, "orderID", o.id, "product", prod.ProductID,
+	s.env.Log.Info("cyberssl order placed", "account", name, "orderID", o.id, "product", prod.ProductID,
 		"names", names, "dvMethod", method, "amount", string(money(cost)))
 	return resp, nil
 }
@@ -165,7 +165,7 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 		opts := o.options(dvPublishable, nil)
 		resp.DVOptions = &opts
 	}
-	s.log.Info("cyberssl order reissued", "account", name, "orderID", o.id, "names", names, "dvMethod", method)
+	s.env.Log.Info("cyberssl order reissued", "account", name, "orderID", o.id, "names", names, "dvMethod", method)
 	return resp, nil
 }
 
@@ -179,7 +179,7 @@ func (s *Server) myOrders(r *http.Request, _ url.Values) (any, *apiError) {
 		if o.account != name {
 			continue
 		}
-		if o.status == statusActivated && s.now().After(o.notAfter) {
+		if o.status == statusActivated && s.env.Now().After(o.notAfter) {
 			o.status = statusExpired
 		}
 		st := o.statusResponse()
@@ -231,7 +231,7 @@ func (s *Server) extraDomains(r *http.Request, p url.Values) (any, *apiError) {
 	acct.balance -= cost
 	o.amount += cost
 	o.paidNames += n
-	s.log.Info("cyberssl extra domains ordered", "account", name, "orderID", id, "extra", n, "amount", string(money(cost)))
+	s.env.Log.Info("cyberssl extra domains ordered", "account", name, "orderID", id, "extra", n, "amount", string(money(cost)))
 	return extraDomainsResponse{Success: true, Amount: money(cost), OrderID: id}, nil
 }
 

@@ -57,7 +57,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -66,16 +65,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apikey"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 )
 
 const (
 	// DefaultValidity is the lifetime of issued certificates when
 	// Config.Validity is not set.
-	DefaultValidity = 90 * 24 * time.Hour
+	DefaultValidity = apienv.DefaultValidity
 	// SessionLifetime is how long an auth token is accepted.
 	SessionLifetime = time.Hour
 	// InitialBalance is every account's starting balance, in cents.
@@ -99,36 +95,9 @@ const (
 	statusValidating = statusAwaitingValidation
 )
 
-// Config configures a Server.
-type Config struct {
-	// Accounts maps API keys to account names. Several keys may share an
-	// account; empty keys or names are ignored.
-	Accounts map[string]string
-	// Authority signs the certificates. Required for issuance.
-	Authority *authority.Authority
-	// HTTP01Address is the host:port validation files are fetched from
-	// (with "Host: <name>"). Empty: the name itself, port 80.
-	HTTP01Address string
-	// DNSServer is the host:port of the authoritative DNS server asked for
-	// the CNAME records of dns validation. Empty: dns validation fails.
-	DNSServer string
-	// IssueDelay is how long an order stays "Processing" after its last
-	// name was validated.
-	IssueDelay time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Validity of issued certificates; zero means DefaultValidity.
-	Validity time.Duration
-	// Logger receives state changes (account names, order ids, names;
-	// never an API key or token). Nil discards them.
-	Logger *slog.Logger
-	// Revoked, when set, tells a token (API key) revoked at the reseller:
-	// it is then refused like an unknown one.
-	Revoked func(token string) bool
-	// Mailbox receives the validation emails of email-validated names.
-	// Nil: the Server keeps its own.
-	Mailbox *mailbox.Mailbox
-}
+// Config configures a Server (what every simulated API is configured
+// with).
+type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -152,15 +121,7 @@ type AccountStats struct {
 
 // Server is the simulated CyberSSL API, an http.Handler.
 type Server struct {
-	keys       *apikey.Keys
-	ca         *authority.Authority
-	web        *webcheck.Fetcher
-	dnsServer  string
-	issueDelay time.Duration
-	now        func() time.Time
-	validity   time.Duration
-	log        *slog.Logger
-	mailbox    *mailbox.Mailbox
+	env apienv.Env
 
 	mu          sync.Mutex
 	lastOrderID int64
@@ -172,33 +133,13 @@ type Server struct {
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		ca:          cfg.Authority,
-		web:         webcheck.New(cfg.HTTP01Address),
-		dnsServer:   cfg.DNSServer,
-		issueDelay:  max(cfg.IssueDelay, 0),
-		now:         cfg.Now,
-		validity:    cfg.Validity,
-		log:         cfg.Logger,
-		keys:        apikey.New(cfg.Accounts, cfg.Revoked),
-		mailbox:     cfg.Mailbox,
+		env:         apienv.New(cfg),
 		lastOrderID: firstOrderID,
 		accounts:    map[string]*account{},
 		sessions:    map[string]session{},
 		orders:      map[int64]*order{},
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.validity <= 0 {
-		s.validity = DefaultValidity
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.mailbox == nil {
-		s.mailbox = mailbox.New(s.now)
-	}
-	for _, name := range s.keys.Names() {
+	for _, name := range s.env.Keys.Names() {
 		s.accounts[name] = &account{balance: InitialBalance}
 	}
 	return s

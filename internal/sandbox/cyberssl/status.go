@@ -35,7 +35,7 @@ func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
 // after that -> Activated (signed); past its NotAfter -> Expired. Called
 // with s.mu held.
 func (s *Server) advance(o *order) *apiError {
-	now := s.now()
+	now := s.env.Now()
 	if o.status == statusValidating {
 		done := true
 		for _, d := range o.dcv {
@@ -43,21 +43,21 @@ func (s *Server) advance(o *order) *apiError {
 		}
 		if done {
 			o.status, o.validatedAt = statusProcessing, now
-			s.log.Info("cyberssl order validated", "account", o.account, "orderID", o.id)
+			s.env.Log.Info("cyberssl order validated", "account", o.account, "orderID", o.id)
 		}
 	}
-	if o.status == statusProcessing && !now.Before(o.validatedAt.Add(s.issueDelay)) {
-		if s.ca == nil {
+	if o.status == statusProcessing && !now.Before(o.validatedAt.Add(s.env.IssueDelay)) {
+		if s.env.CA == nil {
 			return errorf(codeInternal, "the sandbox has no certificate authority")
 		}
-		validity := min(s.validity, time.Duration(o.period)*365*24*time.Hour)
-		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.csrPEM), o.names, validity)
+		validity := min(s.env.Validity, time.Duration(o.period)*365*24*time.Hour)
+		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csrPEM), o.names, validity)
 		if err != nil {
 			return errorf(codeInternal, "signing certificate: %v", err)
 		}
-		o.status, o.cert, o.chain = statusActivated, string(leafPEM), string(s.ca.IntermediatePEM())
+		o.status, o.cert, o.chain = statusActivated, string(leafPEM), string(s.env.CA.IntermediatePEM())
 		o.notBefore, o.notAfter = leaf.NotBefore, leaf.NotAfter
-		s.log.Info("cyberssl certificate issued", "account", o.account, "orderID", o.id, "names", o.names)
+		s.env.Log.Info("cyberssl certificate issued", "account", o.account, "orderID", o.id, "names", o.names)
 	}
 	if o.status == statusActivated && now.After(o.notAfter) {
 		o.status = statusExpired

@@ -103,7 +103,7 @@ func (s *Server) changeDVMethod(r *http.Request, p url.Values) (any, *apiError) 
 	if method == dvEmail {
 		s.sendMail(o, domain)
 	}
-	s.log.Info("cyberssl validation method changed", "account", o.account, "orderID", o.id, "domain", domain, "dvMethod", method)
+	s.env.Log.Info("cyberssl validation method changed", "account", o.account, "orderID", o.id, "domain", domain, "dvMethod", method)
 	resp := changeDVMethodResponse{Success: true}
 	if method != dvEmail {
 		opts := o.options(dvPublishable, []string{domain})
@@ -185,9 +185,9 @@ func (s *Server) checkDCV(ctx context.Context, account string, id int64, domain 
 	for _, c := range checks {
 		var err error
 		if c.method == dvDNS {
-			err = dnscheck.Check(ctx, s.dnsServer, c.record, dns.TypeCNAME, c.target)
+			err = dnscheck.Check(ctx, s.env.DNSServer, c.record, dns.TypeCNAME, c.target)
 		} else {
-			err = s.web.Check(ctx, c.domain, c.path, c.content)
+			err = s.env.Web.Check(ctx, c.domain, c.path, c.content)
 		}
 		s.mu.Lock()
 		if err == nil && o.generation == c.generation && o.status == statusValidating {
@@ -195,9 +195,9 @@ func (s *Server) checkDCV(ctx context.Context, account string, id int64, domain 
 		}
 		s.mu.Unlock()
 		if err != nil {
-			s.log.Info("cyberssl validation failed", "account", account, "orderID", id, "domain", c.domain, "reason", err.Error())
+			s.env.Log.Info("cyberssl validation failed", "account", account, "orderID", id, "domain", c.domain, "reason", err.Error())
 		} else {
-			s.log.Info("cyberssl domain validated", "account", account, "orderID", id, "domain", c.domain)
+			s.env.Log.Info("cyberssl domain validated", "account", account, "orderID", id, "domain", c.domain)
 		}
 	}
 	return nil

@@ -122,7 +122,7 @@ func TestDNSValidation(t *testing.T) {
 
 func TestDNSValidationWithoutServer(t *testing.T) {
 	f := newFixture(t, 0)
-	f.srv.dnsServer = ""
+	f.srv.env.DNSServer = ""
 	c := f.client(keyAlice)
 	p := orderParams(newCSR(t, "a.example.com").pem)
 	p.Set("dv_method", dvDNS)

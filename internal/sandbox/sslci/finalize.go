@@ -79,7 +79,7 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 		}
 	}
 
-	now := s.now()
+	now := s.env.Now()
 	s.mu.Lock()
 	acct := s.accounts[name]
 	for _, d := range domains {
@@ -95,7 +95,7 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 	}
 	s.mu.Unlock()
 
-	if s.ca == nil {
+	if s.env.CA == nil {
 		return nil, errorf(http.StatusInternalServerError, "the sandbox has no certificate authority")
 	}
 	var keyPEM []byte
@@ -106,7 +106,7 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 			return nil, errorf(http.StatusInternalServerError, "generating key: %v", err)
 		}
 	}
-	leafPEM, leaf, err := s.ca.SignAt(now, csrPEM, domains, s.validity)
+	leafPEM, leaf, err := s.env.CA.SignAt(now, csrPEM, domains, s.env.Validity)
 	switch {
 	case errors.Is(err, authority.ErrInvalidCSR):
 		return nil, errorf(http.StatusBadRequest, "invalid parameter csr: %v", err)
@@ -121,13 +121,13 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 	acct.stats.Finalizes++
 	s.mu.Unlock()
 
-	s.log.Info("sslci certificate issued", "account", name, "crtID", c.id, "domains", domains, "generatedKey", keyPEM != nil)
+	s.env.Log.Info("sslci certificate issued", "account", name, "crtID", c.id, "domains", domains, "generatedKey", keyPEM != nil)
 	resp := finalizeResponse{
 		Status: true,
 		Key:    string(keyPEM),
 		CSR:    string(csrPEM),
 		CRT:    string(leafPEM),
-		CA:     string(s.ca.IntermediatePEM()),
+		CA:     string(s.env.CA.IntermediatePEM()),
 	}
 	resp.Details.Subject.CN = leaf.Subject.CommonName
 	resp.Details.ValidFrom = leaf.NotBefore.UTC().Format(detailTimeLayout)

@@ -91,6 +91,6 @@ func (s *Server) delete(r *http.Request) (any, *apiError) {
 		delete(s.orders, req.ID)
 		msg = fmt.Sprintf("order %d canceled", req.ID)
 	}
-	s.log.Info("sslci record deleted", "account", name, "type", req.Type, "id", req.ID)
+	s.env.Log.Info("sslci record deleted", "account", name, "type", req.Type, "id", req.ID)
 	return deleteResponse{Status: true, Message: msg}, nil
 }

@@ -30,22 +30,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apikey"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnsname"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
 )
 
 const (
 	// DefaultValidity is the lifetime of issued certificates when
 	// Config.Validity is not set.
-	DefaultValidity = 90 * 24 * time.Hour
+	DefaultValidity = apienv.DefaultValidity
 	// VerificationLifetime is how long a confirmed domain may be finalized.
 	VerificationLifetime = 29 * 24 * time.Hour
 
@@ -53,30 +51,9 @@ const (
 	allowedMethods = "GET, POST, PUT, DELETE"
 )
 
-// Config configures a Server.
-type Config struct {
-	// Accounts maps API tokens to account names. Several tokens may share an
-	// account; empty tokens or names are ignored.
-	Accounts map[string]string
-	// Authority signs the certificates. Required for finalize.
-	Authority *authority.Authority
-	// HTTP01Address is the host:port the HTTP verification file is fetched
-	// from (with "Host: <domain>"). Empty: the domain itself, port 80.
-	HTTP01Address string
-	// DNSServer is the host:port of the authoritative DNS server asked for
-	// the TXT records of dns verification. Empty: dns verification fails.
-	DNSServer string
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Validity of issued certificates; zero means DefaultValidity.
-	Validity time.Duration
-	// Logger receives state changes (account names, ids, domains; never a
-	// token). Nil discards them.
-	Logger *slog.Logger
-	// Revoked, when set, tells a token revoked at the reseller: it is then
-	// refused like an unknown one (HTTP 401).
-	Revoked func(token string) bool
-}
+// Config configures a Server (what every simulated API is configured
+// with).
+type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -96,13 +73,7 @@ type AccountStats struct {
 // Server is the simulated SSLCI API, an http.Handler for the API URL (mount
 // it at e.g. "/sslci/api", directly or through http.StripPrefix).
 type Server struct {
-	keys      *apikey.Keys
-	ca        *authority.Authority
-	web       *webcheck.Fetcher
-	dnsServer string
-	now       func() time.Time
-	validity  time.Duration
-	log       *slog.Logger
+	env apienv.Env
 
 	mu          sync.Mutex
 	lastOrderID int64
@@ -121,27 +92,12 @@ type account struct {
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		keys:      apikey.New(cfg.Accounts, cfg.Revoked),
-		ca:        cfg.Authority,
-		web:       webcheck.New(cfg.HTTP01Address),
-		dnsServer: cfg.DNSServer,
-		now:       cfg.Now,
-		validity:  cfg.Validity,
-		log:       cfg.Logger,
-		accounts:  map[string]*account{},
-		orders:    map[int64]*order{},
-		certs:     map[int64]*certificate{},
+		env:      apienv.New(cfg),
+		accounts: map[string]*account{},
+		orders:   map[int64]*order{},
+		certs:    map[int64]*certificate{},
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.validity <= 0 {
-		s.validity = DefaultValidity
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	for _, name := range s.keys.Names() {
+	for _, name := range s.env.Keys.Names() {
 		s.accounts[name] = &account{thumbprint: randomString(), verified: map[string]time.Time{}}
 	}
 	return s
@@ -228,7 +184,7 @@ func (s *Server) authenticate(bodyToken string, r *http.Request) (string, *apiEr
 			token = strings.TrimSpace(h[len("Bearer "):])
 		}
 	}
-	name, err := s.keys.Account(token)
+	name, err := s.env.Keys.Account(token)
 	switch {
 	case errors.Is(err, apikey.ErrMissing):
 		return "", errorf(http.StatusUnauthorized, "missing token")
@@ -284,7 +240,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		// The status is already sent: all that is left is to say so.
-		s.log.Warn("sslci response not written", "status", status, "error", err.Error())
+		s.env.Log.Warn("sslci response not written", "status", status, "error", err.Error())
 	}
 }
 

@@ -62,7 +62,7 @@ func (s *Server) createOrder(r *http.Request, req verificationRequest) (any, *ap
 	acct.stats.VerificationOrders++
 	s.mu.Unlock()
 
-	s.log.Info("sslci verification order created", "account", name, "orderID", o.id, "domain", domain, "method", o.method)
+	s.env.Log.Info("sslci verification order created", "account", name, "orderID", o.id, "domain", domain, "method", o.method)
 	v := verification{Method: o.method, Token: o.token, Content: o.content}
 	if o.method == methodHTTP {
 		v.FilePath = challengePrefix + o.token
@@ -107,7 +107,7 @@ func (s *Server) confirm(r *http.Request) (any, *apiError) {
 		return nil, errorf(http.StatusBadRequest, "invalid parameter method: order %d uses %s verification", o.id, o.method)
 	}
 	if err := s.check(r.Context(), o); err != nil {
-		s.log.Info("sslci verification failed", "account", name, "orderID", o.id, "domain", domain, "reason", err.Error())
+		s.env.Log.Info("sslci verification failed", "account", name, "orderID", o.id, "domain", domain, "reason", err.Error())
 		return nil, errorf(http.StatusBadRequest, "verification of %s failed: %v", domain, err)
 	}
 
@@ -118,11 +118,11 @@ func (s *Server) confirm(r *http.Request) (any, *apiError) {
 	}
 	delete(s.orders, o.id)
 	acct := s.accounts[name]
-	acct.verified[domain] = s.now()
+	acct.verified[domain] = s.env.Now()
 	acct.stats.Confirmations++
 	s.mu.Unlock()
 
-	s.log.Info("sslci domain verified", "account", name, "orderID", o.id, "domain", domain)
+	s.env.Log.Info("sslci domain verified", "account", name, "orderID", o.id, "domain", domain)
 	return confirmResponse{Status: true, Domain: domain, OrderID: o.id, Verified: true}, nil
 }
 
@@ -164,9 +164,9 @@ func (s *Server) findOrder(name, domain string, orderID int64, method string) (o
 // wildcard) holding it.
 func (s *Server) check(ctx context.Context, o order) error {
 	if o.method == methodDNS {
-		return dnscheck.Check(ctx, s.dnsServer, dnsRecordName(o.domain), dns.TypeTXT, o.content)
+		return dnscheck.Check(ctx, s.env.DNSServer, dnsRecordName(o.domain), dns.TypeTXT, o.content)
 	}
-	return s.web.Check(ctx, o.domain, challengePrefix+o.token, o.content)
+	return s.env.Web.Check(ctx, o.domain, challengePrefix+o.token, o.content)
 }
 
 // dnsRecordName is the name of the TXT record dns verification of domain

@@ -23,7 +23,7 @@ func (s *Server) reissue(c call) (response, *apiError) {
 	if o.state != statePublished {
 		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d cannot be reissued in state %s", o.id, o.state)
 	}
-	if !s.now().Before(o.leaf.NotAfter) {
+	if !s.env.Now().Before(o.leaf.NotAfter) {
 		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "the certificate of order %d has expired", o.id)
 	}
 	if aerr := checkCSR("csr", req.CSR, o.names()); aerr != nil {
@@ -31,9 +31,9 @@ func (s *Server) reissue(c call) (response, *apiError) {
 	}
 	o.state = stateReissue
 	o.reissueCSR = req.CSR
-	o.reissueAt = s.now()
+	o.reissueAt = s.env.Now()
 	s.accounts[c.account].Reissues++
-	s.log.Info("sslmarket reissue requested", "account", c.account, "orderID", o.id)
+	s.env.Log.Info("sslmarket reissue requested", "account", c.account, "orderID", o.id)
 	return emptyResponse(http.StatusAccepted), nil
 }
 
@@ -50,7 +50,7 @@ func (s *Server) cancelReissue(c call) (response, *apiError) {
 	}
 	o.state = statePublished
 	o.reissueCSR = ""
-	s.log.Info("sslmarket reissue canceled", "account", c.account, "orderID", o.id)
+	s.env.Log.Info("sslmarket reissue canceled", "account", c.account, "orderID", o.id)
 	return emptyResponse(http.StatusAccepted), nil
 }
 
@@ -115,10 +115,10 @@ func (s *Server) download(c call) (response, *apiError) {
 	case formatPEMServer:
 		body = bytes.Clone(o.leafPEM)
 	case formatPEMIntermediate:
-		body = append(bytes.Clone(o.leafPEM), s.ca.IntermediatePEM()...)
+		body = append(bytes.Clone(o.leafPEM), s.env.CA.IntermediatePEM()...)
 	case formatP7B:
 		var err error
-		body, err = certsOnlyPKCS7(o.leaf.Raw, s.ca.Intermediate().Raw, s.ca.Root().Raw)
+		body, err = certsOnlyPKCS7(o.leaf.Raw, s.env.CA.Intermediate().Raw, s.env.CA.Root().Raw)
 		if err != nil {
 			return response{}, errorf(http.StatusInternalServerError, ErrTypeInternal, "encoding PKCS#7: %v", err)
 		}

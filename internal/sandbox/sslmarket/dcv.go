@@ -32,7 +32,7 @@ func (s *Server) advance(c call) *apiError {
 	}
 	if o.state == stateNew {
 		o.state = stateProcessing
-		s.log.Info("sslmarket order processing", "account", o.account, "orderID", o.id)
+		s.env.Log.Info("sslmarket order processing", "account", o.account, "orderID", o.id)
 	}
 	var pending []string
 	gen, method, content := o.dcvGen, o.method, o.content
@@ -70,12 +70,12 @@ func (s *Server) advance(c call) *apiError {
 			}
 			if !o.passed[n] {
 				o.passed[n] = true
-				s.log.Info("sslmarket name validated", "account", o.account, "orderID", o.id, "name", n)
+				s.env.Log.Info("sslmarket name validated", "account", o.account, "orderID", o.id, "name", n)
 			}
 		}
 		o.note = strings.Join(notes, "; ")
 		if len(notes) == 0 && o.validated.IsZero() {
-			o.validated = s.now()
+			o.validated = s.env.Now()
 		}
 	}
 	return s.issue(o)
@@ -83,23 +83,23 @@ func (s *Server) advance(c call) *apiError {
 
 // issue signs the order's certificate when it is due. Call with s.mu held.
 func (s *Server) issue(o *order) *apiError {
-	now := s.now()
+	now := s.env.Now()
 	switch {
-	case o.state == stateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.issueDelay)):
-		if s.ca == nil {
+	case o.state == stateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.env.IssueDelay)):
+		if s.env.CA == nil {
 			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
 		}
-		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.csr), o.names(), s.validity)
+		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), s.env.Validity)
 		if err != nil {
 			return s.signFailed(o, err)
 		}
 		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
 		o.state = statePublished
 		o.note = ""
-		s.log.Info("sslmarket certificate issued", "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
+		s.env.Log.Info("sslmarket certificate issued", "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
 
-	case o.state == stateReissue && !now.Before(o.reissueAt.Add(s.issueDelay)):
-		if s.ca == nil {
+	case o.state == stateReissue && !now.Before(o.reissueAt.Add(s.env.IssueDelay)):
+		if s.env.CA == nil {
 			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
 		}
 		// "The certificate issued after reissue has the same parameters and
@@ -109,14 +109,14 @@ func (s *Server) issue(o *order) *apiError {
 			o.state = stateExpired
 			return nil
 		}
-		leafPEM, leaf, err := s.ca.SignAt(now, []byte(o.reissueCSR), o.names(), validity)
+		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.reissueCSR), o.names(), validity)
 		if err != nil {
 			return s.signFailed(o, err)
 		}
 		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
 		o.csr, o.reissueCSR = o.reissueCSR, ""
 		o.state = statePublished
-		s.log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
+		s.env.Log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
 	}
 	return nil
 }
@@ -125,7 +125,7 @@ func (s *Server) issue(o *order) *apiError {
 // is a 500 and the order stays as it is.
 func (s *Server) signFailed(o *order, err error) *apiError {
 	if errors.Is(err, authority.ErrInvalidCSR) {
-		s.log.Info("sslmarket order rejected", "account", o.account, "orderID", o.id, "reason", err.Error())
+		s.env.Log.Info("sslmarket order rejected", "account", o.account, "orderID", o.id, "reason", err.Error())
 		o.state = stateRejected
 		o.note = "rejected: " + err.Error()
 		return nil
@@ -161,7 +161,7 @@ func (s *Server) checkNames(ctx context.Context, names []string, content string,
 // checkDNS looks for content among the TXT records at name (the base name
 // for a wildcard), asking DNSServer.
 func (s *Server) checkDNS(ctx context.Context, name, content string) error {
-	return dnscheck.Check(ctx, s.dnsServer, dnsRecordName(name), dns.TypeTXT, content)
+	return dnscheck.Check(ctx, s.env.DNSServer, dnsRecordName(name), dns.TypeTXT, content)
 }
 
 // dnsRecordName is the name of the TXT record that validates name: the
@@ -171,5 +171,5 @@ func dnsRecordName(name string) string { return strings.TrimPrefix(name, "*.") }
 // checkFile fetches http://<name>/.well-known/pki-validation/fileauth.txt
 // (from HTTP01Address if set) and compares its trimmed body with content.
 func (s *Server) checkFile(ctx context.Context, name, content string) error {
-	return s.web.Check(ctx, name, dcvFilePath, content)
+	return s.env.Web.Check(ctx, name, dcvFilePath, content)
 }

@@ -127,7 +127,7 @@ func TestDNSValidation(t *testing.T) {
 
 func TestDNSValidationWithoutServer(t *testing.T) {
 	f := newFixture(t)
-	f.srv.dnsServer = ""
+	f.srv.env.DNSServer = ""
 	_, csr := newCSR(t, "*.example.com")
 	id := f.place(f.alice, "rapidssl-wildcard-dv", orderRequest{
 		Domain: "*.example.com", Years: 1, CSR: csr, DVAuthMethod: dvAuthDNS, contacts: testContacts(),
@@ -188,7 +188,7 @@ func TestDCVFailures(t *testing.T) {
 		http.Redirect(w, r, f.files.URL+r.URL.Path, http.StatusFound)
 	}))
 	defer redir.Close()
-	f.srv.web = webcheck.New(redir.Listener.Addr().String())
+	f.srv.env.Web = webcheck.New(redir.Listener.Addr().String())
 	f.files.Publish("r.example.com", dcvFilePath, content)
 	f.poll(f.alice, id)
 	assert.Contains(t, f.note(id), "unexpected status 302")
@@ -196,7 +196,7 @@ func TestDCVFailures(t *testing.T) {
 	// Nothing listening.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	f.srv.web = webcheck.New(ln.Addr().String())
+	f.srv.env.Web = webcheck.New(ln.Addr().String())
 	require.NoError(t, ln.Close())
 	f.poll(f.alice, id)
 	assert.Contains(t, f.note(id), "fetching http://r.example.com/.well-known/pki-validation/fileauth.txt")
@@ -208,7 +208,7 @@ func TestDCVFailures(t *testing.T) {
 
 func TestConcurrentPollsIssueOnce(t *testing.T) {
 	f := newFixture(t)
-	f.srv.issueDelay = 0
+	f.srv.env.IssueDelay = 0
 	names := []string{"c.example.com", "d.example.com"}
 	_, csr := newCSR(t, names...)
 	id := f.place(f.alice, "rapidssl-rapidssl-dv", orderRequest{Domain: names[0], DNSNames: names[1:], Years: 1, CSR: csr, DVAuthMethod: dvAuthFile, contacts: testContacts()})

@@ -45,7 +45,7 @@ func (s *Server) details(o *order) detailsResponse {
 		d.Expired = formatDate(o.leaf.NotAfter)
 	}
 	if o.state == statePublished && o.leaf != nil {
-		days := max(0, int((o.leaf.NotAfter.Sub(s.now())+24*time.Hour-1)/(24*time.Hour)))
+		days := max(0, int((o.leaf.NotAfter.Sub(s.env.Now())+24*time.Hour-1)/(24*time.Hour)))
 		d.DaysRemaining = &days
 	}
 	if o.years > 1 {
@@ -116,6 +116,6 @@ func (s *Server) editOrder(c call) (response, *apiError) {
 			*stored[i].value = *f.value
 		}
 	}
-	s.log.Info("sslmarket order edited", "account", c.account, "orderID", o.id, "dvAuthMethod", o.method)
+	s.env.Log.Info("sslmarket order edited", "account", c.account, "orderID", o.id, "dvAuthMethod", o.method)
 	return emptyResponse(http.StatusOK), nil
 }

@@ -28,18 +28,18 @@ func approvers(name string) []string {
 // Call with s.mu held.
 func (s *Server) sendMails(o *order, names []string) {
 	for _, n := range names {
-		m := s.mailbox.Send(mailbox.Mail{
+		m := s.env.Mailbox.Send(mailbox.Mail{
 			Provider: mailProvider, Account: o.account, OrderID: strconv.FormatInt(o.id, 10), Name: n, To: approvers(n),
 		}, s.approveMail(o.id, n, o.dcvGen))
 		s.accounts[o.account].MailsSent++
-		s.log.Info("sslmarket validation e-mail sent", "account", o.account, "orderID", o.id, "name", n, "mailID", m.ID)
+		s.env.Log.Info("sslmarket validation e-mail sent", "account", o.account, "orderID", o.id, "name", n, "mailID", m.ID)
 	}
 }
 
 // voidMails voids the mails of order o, whose method left Email. Call with
 // s.mu held.
 func (s *Server) voidMails(o *order) {
-	s.mailbox.Void(mailbox.Filter{Provider: mailProvider, OrderID: strconv.FormatInt(o.id, 10)},
+	s.env.Mailbox.Void(mailbox.Filter{Provider: mailProvider, OrderID: strconv.FormatInt(o.id, 10)},
 		fmt.Sprintf("order %d now uses %s validation", o.id, o.method))
 }
 
@@ -62,11 +62,11 @@ func (s *Server) approveMail(id int64, name string, gen int) mailbox.ApproveFunc
 			return mailbox.Voidf("order %d no longer waits for validation (state %s)", id, o.state)
 		}
 		o.passed[name] = true
-		s.log.Info("sslmarket name validated", "account", o.account, "orderID", o.id, "name", name, "dvAuthMethod", o.method)
+		s.env.Log.Info("sslmarket name validated", "account", o.account, "orderID", o.id, "name", name, "dvAuthMethod", o.method)
 		if pending := o.pendingNames(); len(pending) > 0 {
 			o.note = emailNote(pending)
 		} else if o.validated.IsZero() {
-			o.validated = s.now()
+			o.validated = s.env.Now()
 			o.note = ""
 		}
 		return nil

@@ -15,13 +15,13 @@ import (
 
 // mails returns the mails of order id.
 func (f *fixture) mails(id int64) []mailbox.Mail {
-	return f.srv.mailbox.List(mailbox.Filter{Provider: "sslmarket", OrderID: itoa(id)})
+	return f.srv.env.Mailbox.List(mailbox.Filter{Provider: "sslmarket", OrderID: itoa(id)})
 }
 
 // approve approves mail m and requires success.
 func (f *fixture) approve(m mailbox.Mail) {
 	f.t.Helper()
-	got, err := f.srv.mailbox.Approve(m.ID)
+	got, err := f.srv.env.Mailbox.Approve(m.ID)
 	require.NoError(f.t, err)
 	assert.True(f.t, got.Approved)
 }
@@ -143,7 +143,7 @@ func TestResendRefused(t *testing.T) {
 		{"unknown order", tokenAlice, "999999", http.StatusNotFound, ErrTypeNotFound, "order 999999 not found"},
 		{"another account's order", tokenBob, itoa(validatedID), http.StatusNotFound, ErrTypeNotFound, "not found"},
 	}
-	before := len(f.srv.mailbox.List(mailbox.Filter{}))
+	before := len(f.srv.env.Mailbox.List(mailbox.Filter{}))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, h, data := f.raw(http.MethodPut, "/certificate/order_id/"+tt.id+"/resend", tt.token, nil)
@@ -153,7 +153,7 @@ func TestResendRefused(t *testing.T) {
 			assert.Contains(t, e.Description, tt.wantDesc)
 		})
 	}
-	assert.Len(t, f.srv.mailbox.List(mailbox.Filter{}), before, "no mail is sent by a refused resend")
+	assert.Len(t, f.srv.env.Mailbox.List(mailbox.Filter{}), before, "no mail is sent by a refused resend")
 }
 
 func TestEditVoidsMails(t *testing.T) {
@@ -179,7 +179,7 @@ func TestEditVoidsMails(t *testing.T) {
 			mails := f.mails(id)
 			require.Len(t, mails, tt.wantMails)
 			assert.Equal(t, tt.wantVoid, mails[0].Void)
-			_, err := f.srv.mailbox.Approve(mails[0].ID)
+			_, err := f.srv.env.Mailbox.Approve(mails[0].ID)
 			if tt.wantVoid {
 				require.ErrorIs(t, err, mailbox.ErrVoid)
 				assert.Contains(t, err.Error(), "order "+itoa(id)+" now uses")
@@ -214,7 +214,7 @@ func TestEditToEmailSendsMails(t *testing.T) {
 	assert.True(t, all[1].Void)
 	second := all[2:]
 	assert.Equal(t, names, mailNames(second))
-	_, err := f.srv.mailbox.Approve(first[1].ID)
+	_, err := f.srv.env.Mailbox.Approve(first[1].ID)
 	assert.ErrorIs(t, err, mailbox.ErrVoid)
 
 	f.approve(second[0])
@@ -249,7 +249,7 @@ func TestConcurrentResendAndApprove(t *testing.T) {
 		wg.Go(func() {
 			for range 5 {
 				for _, m := range f.mails(id) {
-					_, err := f.srv.mailbox.Approve(m.ID)
+					_, err := f.srv.env.Mailbox.Approve(m.ID)
 					assert.NoError(t, err)
 				}
 				_, err := f.alice.Order(ctx, id)
@@ -259,7 +259,7 @@ func TestConcurrentResendAndApprove(t *testing.T) {
 	}
 	wg.Wait()
 	for _, m := range f.mails(id) {
-		_, err := f.srv.mailbox.Approve(m.ID)
+		_, err := f.srv.env.Mailbox.Approve(m.ID)
 		require.NoError(t, err)
 	}
 	f.clock.Advance(issueDelay)

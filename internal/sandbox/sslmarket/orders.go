@@ -73,7 +73,7 @@ func (s *Server) placeOrder(c call) (response, *apiError) {
 	}
 	s.mu.Unlock()
 
-	s.log.Info("sslmarket order placed", "account", c.account, "orderID", o.id, "product", p.code,
+	s.env.Log.Info("sslmarket order placed", "account", c.account, "orderID", o.id, "product", p.code,
 		"names", o.names(), "dvAuthMethod", o.method)
 	return jsonResponse(http.StatusCreated, placeOrderResponse{OrderID: o.id}), nil
 }
@@ -147,7 +147,7 @@ func (s *Server) newOrder(account string, p product, req orderRequest) (*order, 
 		voucher:  req.Voucher,
 		contacts: req.contacts,
 		state:    stateNew,
-		inserted: s.now(),
+		inserted: s.env.Now(),
 		method:   method,
 		content:  randomString(),
 		passed:   map[string]bool{},

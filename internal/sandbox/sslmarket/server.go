@@ -72,7 +72,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"sort"
 	"strconv"
@@ -80,16 +79,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apikey"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
 )
 
 const (
 	// DefaultValidity is the lifetime of issued certificates when
 	// Config.Validity is not set.
-	DefaultValidity = 90 * 24 * time.Hour
+	DefaultValidity = apienv.DefaultValidity
 
 	maxBodyBytes   = 1 << 20
 	maxParallel    = 8
@@ -112,36 +109,9 @@ const (
 	ErrTypeInternal         = "internal_error"
 )
 
-// Config configures a Server.
-type Config struct {
-	// Accounts maps API tokens (X-Auth-Token) to account names. Several
-	// tokens may share an account; empty tokens or names are ignored.
-	Accounts map[string]string
-	// Authority signs the certificates. Required for issuance.
-	Authority *authority.Authority
-	// HTTP01Address is the host:port FILE validation files are fetched from
-	// (with "Host: <name>"). Empty: the name itself, port 80.
-	HTTP01Address string
-	// DNSServer is the host:port of the authoritative DNS server asked for
-	// the TXT records of DNS validation. Empty: DNS validation fails.
-	DNSServer string
-	// IssueDelay is the time between the last name passing validation (or a
-	// reissue request) and the certificate being issued on a later poll.
-	IssueDelay time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Validity of issued certificates; zero means DefaultValidity.
-	Validity time.Duration
-	// Logger receives state changes (account names, order ids, names; never
-	// a token). Nil discards them.
-	Logger *slog.Logger
-	// Revoked, when set, tells a token (API key) revoked at the reseller:
-	// it is then refused like an unknown one.
-	Revoked func(token string) bool
-	// Mailbox receives the validation e-mails of Email orders. Nil: the
-	// Server keeps its own.
-	Mailbox *mailbox.Mailbox
-}
+// Config configures a Server (what every simulated API is configured
+// with).
+type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -162,15 +132,7 @@ type AccountStats struct {
 
 // Server is the simulated SSLmarket API, an http.Handler for the API root.
 type Server struct {
-	keys       *apikey.Keys
-	ca         *authority.Authority
-	web        *webcheck.Fetcher
-	dnsServer  string
-	issueDelay time.Duration
-	now        func() time.Time
-	validity   time.Duration
-	log        *slog.Logger
-	mailbox    *mailbox.Mailbox
+	env apienv.Env
 
 	mu       sync.Mutex
 	lastID   int64
@@ -181,35 +143,12 @@ type Server struct {
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{
-		ca:         cfg.Authority,
-		web:        webcheck.New(cfg.HTTP01Address),
-		dnsServer:  cfg.DNSServer,
-		issueDelay: cfg.IssueDelay,
-		now:        cfg.Now,
-		validity:   cfg.Validity,
-		log:        cfg.Logger,
-		keys:       apikey.New(cfg.Accounts, cfg.Revoked),
-		mailbox:    cfg.Mailbox,
-		lastID:     firstOrderID,
-		accounts:   map[string]*AccountStats{},
-		orders:     map[int64]*order{},
+		env:      apienv.New(cfg),
+		lastID:   firstOrderID,
+		accounts: map[string]*AccountStats{},
+		orders:   map[int64]*order{},
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.validity <= 0 {
-		s.validity = DefaultValidity
-	}
-	if s.issueDelay < 0 {
-		s.issueDelay = 0
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.mailbox == nil {
-		s.mailbox = mailbox.New(s.now)
-	}
-	for _, name := range s.keys.Names() {
+	for _, name := range s.env.Keys.Names() {
 		s.accounts[name] = &AccountStats{}
 	}
 	return s
@@ -374,7 +313,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // authenticate resolves the account of the X-Auth-Token header.
 func (s *Server) authenticate(r *http.Request) (string, *apiError) {
-	name, err := s.keys.Account(r.Header.Get(tokenHeader))
+	name, err := s.env.Keys.Account(r.Header.Get(tokenHeader))
 	switch {
 	case errors.Is(err, apikey.ErrMissing):
 		return "", errorf(http.StatusUnauthorized, ErrTypeUnauthorized, "missing %s header", tokenHeader)

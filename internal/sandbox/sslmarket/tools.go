@@ -83,10 +83,10 @@ func (s *Server) ocsp(c call) (response, *apiError) {
 	if aerr != nil {
 		return response{}, aerr
 	}
-	if s.ca == nil || cert.CheckSignatureFrom(s.ca.Intermediate()) != nil {
+	if s.env.CA == nil || cert.CheckSignatureFrom(s.env.CA.Intermediate()) != nil {
 		return response{}, invalid("certificate", "not issued by the sandbox certificate authority")
 	}
-	now := s.now()
+	now := s.env.Now()
 	return jsonResponse(http.StatusOK, ocspResponse{
 		Status:     ocspGood,
 		ThisUpdate: formatTime(now),

@@ -1,0 +1,92 @@
+// Package apienv is what every simulated reseller API runs on: the keys
+// of its accounts, the authority that signs, where domain validation
+// looks (HTTP files, DNS records), how long issuance takes, its clock,
+// the lifetime of what it issues, its logger and its mailbox. Each API
+// package keeps only its document's own shapes and rules.
+package apienv
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apikey"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
+)
+
+// DefaultValidity is the lifetime of issued certificates when
+// Config.Validity is not set.
+const DefaultValidity = 90 * 24 * time.Hour
+
+// Config configures one simulated API. An API ignores what its document
+// has no use for (SSLCI has no issue delay and sends no e-mail).
+type Config struct {
+	// Accounts maps API keys (tokens) to account names. Several keys may
+	// share an account; empty keys or names are ignored.
+	Accounts map[string]string
+	// Authority signs the certificates. Required for issuance.
+	Authority *authority.Authority
+	// HTTP01Address is the host:port validation files are fetched from
+	// (with "Host: <name>"). Empty: the name itself, port 80.
+	HTTP01Address string
+	// DNSServer is the host:port of the authoritative DNS server asked for
+	// the records of DNS validation. Empty: DNS validation fails.
+	DNSServer string
+	// IssueDelay is the time between the last name passing validation (or
+	// a reissue request) and the certificate being issued on a later poll.
+	IssueDelay time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Validity of issued certificates; zero means DefaultValidity.
+	Validity time.Duration
+	// Logger receives state changes (account names, order ids, names;
+	// never a key or token). Nil discards them.
+	Logger *slog.Logger
+	// Revoked, when set, tells a key revoked at the reseller: it is then
+	// refused like an unknown one.
+	Revoked func(key string) bool
+	// Mailbox receives the validation e-mails. Nil: the API keeps its own.
+	Mailbox *mailbox.Mailbox
+}
+
+// Env is a Config with its defaults filled in.
+type Env struct {
+	Keys       *apikey.Keys
+	CA         *authority.Authority
+	Web        *webcheck.Fetcher
+	DNSServer  string
+	IssueDelay time.Duration
+	Now        func() time.Time
+	Validity   time.Duration
+	Log        *slog.Logger
+	Mailbox    *mailbox.Mailbox
+}
+
+// New returns the Env of cfg.
+func New(cfg Config) Env {
+	e := Env{
+		Keys:       apikey.New(cfg.Accounts, cfg.Revoked),
+		CA:         cfg.Authority,
+		Web:        webcheck.New(cfg.HTTP01Address),
+		DNSServer:  cfg.DNSServer,
+		IssueDelay: max(cfg.IssueDelay, 0),
+		Now:        cfg.Now,
+		Validity:   cfg.Validity,
+		Log:        cfg.Logger,
+		Mailbox:    cfg.Mailbox,
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Validity <= 0 {
+		e.Validity = DefaultValidity
+	}
+	if e.Log == nil {
+		e.Log = slog.New(slog.DiscardHandler)
+	}
+	if e.Mailbox == nil {
+		e.Mailbox = mailbox.New(e.Now)
+	}
+	return e
+}
