@@ -41,12 +41,8 @@ func (s *Server) list(r *http.Request) (any, *apiError) {
 // delete answers DELETE /api: a certificate (type ssl) or a pending order
 // (type order) of the caller's account is removed.
 func (s *Server) delete(r *http.Request) (any, *apiError) {
-	body, aerr := readBody(r)
-	if aerr != nil {
-		return nil, aerr
-	}
 	var req deleteRequest
-	if aerr := decode(body, &req); aerr != nil {
+	if aerr := readRequest(r, &req); aerr != nil {
 		return nil, aerr
 	}
 	name, aerr := s.authenticate(req.Token, r)

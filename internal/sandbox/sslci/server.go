@@ -207,6 +207,27 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 	return data, nil
 }
 
+// readRequest reads and decodes the JSON body of r into v.
+func readRequest(r *http.Request, v any) *apiError {
+	body, aerr := readBody(r)
+	if aerr != nil {
+		return aerr
+	}
+	return decode(body, v)
+}
+
+// accountAndDomain authenticates token and checks the domain parameter of
+// a request about one domain.
+func (s *Server) accountAndDomain(r *http.Request, token, rawDomain string) (name, domain string, aerr *apiError) {
+	if name, aerr = s.authenticate(token, r); aerr != nil {
+		return "", "", aerr
+	}
+	if domain, aerr = domainParam("domain", rawDomain); aerr != nil {
+		return "", "", aerr
+	}
+	return name, domain, nil
+}
+
 // decode unmarshals a JSON body; an empty body leaves v unchanged (the
 // token may come from the query string).
 func decode(body []byte, v any) *apiError {

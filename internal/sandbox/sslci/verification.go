@@ -26,11 +26,7 @@ type order struct {
 
 // createOrder answers POST /api: a verification order for one domain.
 func (s *Server) createOrder(r *http.Request, req verificationRequest) (any, *apiError) {
-	name, aerr := s.authenticate(req.Token, r)
-	if aerr != nil {
-		return nil, aerr
-	}
-	domain, aerr := domainParam("domain", req.Domain)
+	name, domain, aerr := s.accountAndDomain(r, req.Token, req.Domain)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -74,19 +70,11 @@ func (s *Server) createOrder(r *http.Request, req verificationRequest) (any, *ap
 // confirm answers PUT /api: it checks the published verification of one
 // pending order and, on success, marks the domain verified for the account.
 func (s *Server) confirm(r *http.Request) (any, *apiError) {
-	body, aerr := readBody(r)
-	if aerr != nil {
-		return nil, aerr
-	}
 	var req confirmRequest
-	if aerr := decode(body, &req); aerr != nil {
+	if aerr := readRequest(r, &req); aerr != nil {
 		return nil, aerr
 	}
-	name, aerr := s.authenticate(req.Token, r)
-	if aerr != nil {
-		return nil, aerr
-	}
-	domain, aerr := domainParam("domain", req.Domain)
+	name, domain, aerr := s.accountAndDomain(r, req.Token, req.Domain)
 	if aerr != nil {
 		return nil, aerr
 	}
