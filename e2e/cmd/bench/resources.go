@@ -15,7 +15,9 @@ import (
 )
 
 // resources samples the issuer replicas' resident memory during the phase
-// (peak and final, MiB) and reads the machine's load at the end.
+// (peak and final, MiB; and the anonymous part at the end: the rest is the
+// executable's pages, shared and reclaimable) and reads the machine's load
+// at the end.
 type resources struct {
 	stack *framework.Stack
 
@@ -50,7 +52,7 @@ func (s *resources) sample() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, p := range s.stack.Issuers {
-		now[i] = rssKiB(p.Pid())
+		now[i] = statusKiB(p.Pid(), "VmRSS:")
 		s.peak[i] = max(s.peak[i], now[i])
 	}
 	return now
@@ -60,28 +62,31 @@ func (s *resources) stop(_ context.Context, _ *phaseRun, r *result) error {
 	s.cancel()
 	<-s.done
 	final := s.sample()
-	var peaks, finals []string
-	for i := range final {
+	var peaks, finals, anon []string
+	for i, p := range s.stack.Issuers {
 		peaks = append(peaks, mib(s.peak[i]))
 		finals = append(finals, mib(final[i]))
+		anon = append(anon, mib(statusKiB(p.Pid(), "RssAnon:")))
 	}
 	r.set("RSS MiB peak", strings.Join(peaks, "/"))
 	r.set("RSS MiB end", strings.Join(finals, "/"))
+	r.set("anon MiB end", strings.Join(anon, "/"))
 	r.set("load", loadAverage())
 	return nil
 }
 
 func mib(kib int) string { return strconv.Itoa((kib + 512) / 1024) }
 
-// rssKiB reads VmRSS of a process (0 when it cannot).
-func rssKiB(pid int) int {
+// statusKiB reads a field of /proc/PID/status in KiB, e.g. "VmRSS:" (0
+// when it cannot).
+func statusKiB(pid int, field string) int {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
 				n, _ := strconv.Atoi(f[0])
