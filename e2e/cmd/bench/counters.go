@@ -51,6 +51,12 @@ func (c *callCounter) stop(ctx context.Context, p *phaseRun, r *result) error {
 	r.apiPerCert = apiTotal
 	r.detail("API requests/cert: %s", api)
 	if p.phase != phaseCA {
+		r.resellerCalls = map[string]float64{}
+		for k, v := range diff {
+			if op, ok := strings.CutPrefix(k, resellerRequests+"|"+p.phase+"|"); ok {
+				r.resellerCalls[op] = v
+			}
+		}
 		r.set("reseller calls/cert", fmt.Sprintf("%.2f", callTotal))
 		r.detail("reseller calls/cert: %s", calls)
 	}

@@ -41,6 +41,8 @@ type options struct {
 	unrelatedRequests, unrelatedSecrets int
 	// issuerArgs are extra reseller-issuer flags (e.g. --kube-api-qps=50).
 	issuerArgs []string
+	// assertCalls fails the run when reseller calls exceed the minimum.
+	assertCalls bool
 }
 
 func parseOptions(args []string) (*options, error) {
@@ -60,6 +62,7 @@ func parseOptions(args []string) (*options, error) {
 		o.issuerArgs = append(o.issuerArgs, v)
 		return nil
 	})
+	fs.BoolVar(&o.assertCalls, "assert-calls", false, "exit non-zero when a reseller phase called its reseller above the protocol minimum (counts, never times)")
 	fs.StringVar(&o.dir, "dir", "", "folder for logs and kubeconfig (default: a new temporary folder)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

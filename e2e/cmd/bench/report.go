@@ -19,6 +19,8 @@ type result struct {
 	orders *int
 	// apiPerCert is the issuer's API-server requests per Certificate.
 	apiPerCert float64
+	// resellerCalls counts the phase's reseller calls by operation.
+	resellerCalls map[string]float64
 	// details are lines printed under the table (breakdowns).
 	details []string
 
@@ -87,6 +89,22 @@ func caSeconds(results []*result, run int) float64 {
 		}
 	}
 	return 0
+}
+
+// atMinimum reports whether every reseller phase called its reseller at
+// the protocol minimum, printing those that did not.
+func atMinimum(results []*result) bool {
+	ok := true
+	for _, r := range results {
+		for _, v := range aboveMinimum(r.phase, r.resellerCalls, r.certificates) {
+			fmt.Printf("CALLS: phase %s run %d: %s\n", r.phase, r.run, v)
+			ok = false
+		}
+	}
+	if ok {
+		fmt.Println("reseller calls at the protocol minimum in every reseller phase")
+	}
+	return ok
 }
 
 // allPaidOnce reports whether every reseller phase paid for exactly one
