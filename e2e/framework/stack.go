@@ -131,7 +131,9 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		issuerDNSArgs = []string{"--dns01-recursive-nameservers", s.DNS.Addr(), "--dns01-recursive-nameservers-only"}
 	}
 	replicas := max(o.Replicas, 1)
-	all, err := freePorts(3*replicas + 1)
+	// Three per replica, the sandbox's, and the responder proxy's: chosen
+	// together, so the proxy cannot take a port a replica binds later.
+	all, err := freePorts(3*replicas + 2)
 	if err != nil {
 		return err
 	}
@@ -168,7 +170,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 	}
 	http01 := responders[0]
 	if replicas > 1 {
-		if http01, err = s.startResponderProxy(responders); err != nil {
+		if http01, err = s.startResponderProxy("127.0.0.1:"+strconv.Itoa(all[3*replicas+1]), responders); err != nil {
 			return err
 		}
 	}
@@ -216,8 +218,8 @@ func freePorts(n int) ([]int, error) {
 
 // startResponderProxy plays the Service in front of the replicas' HTTP
 // responders: each request goes to the first replica that answers 200.
-func (s *Stack) startResponderProxy(backends []string) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func (s *Stack) startResponderProxy(addr string, backends []string) (string, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}
