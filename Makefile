@@ -22,7 +22,7 @@ NO_GO := $(shell e2e/scripts/need-go.sh 2>&1 >/dev/null)
 $(if $(NO_GO),$(error $(NO_GO)))
 endif
 
-.PHONY: build generate verify lint test test-unit test-integration test-chart test-e2e test-fuzz test-chaos demo bench assets knot cc prerequisites tools image clean
+.PHONY: build generate verify lint test test-bench test-unit test-integration test-chart test-e2e test-fuzz test-chaos demo bench assets knot cc prerequisites tools image clean
 
 build: ## Build reseller-issuer and reseller-sandbox into bin/.
 	go build -o bin/ ./cmd/...
@@ -59,7 +59,7 @@ cc: ## A C compiler: go test -race needs cgo (Debian's gcc; installed when possi
 prerequisites: cc knot
 	@e2e/scripts/assets.sh >/dev/null
 
-test: prerequisites test-unit test-integration test-chart test-e2e ## Unit, integration (envtest), chart and e2e tests.
+test: prerequisites test-unit test-integration test-chart test-e2e test-bench ## Unit, integration (envtest), chart, e2e tests and the CI-sized bench.
 
 test-unit: cc ## Fast tests, no binaries.
 	go test -race -count=1 ./...
@@ -102,6 +102,10 @@ image: ## Build the controller image with docker or podman (IMAGE=name:tag).
 bench: ## N one-name Certificates at once per phase (CA issuer, then each reseller); BENCH_FLAGS="-n 200 -runs 3".
 	assets="$$(e2e/scripts/assets.sh)"; \
 	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench $(BENCH_FLAGS)
+
+test-bench: knot ## The bench at CI size: 20 Certificates per reseller; fails on counts (orders, reseller calls), never on times.
+	assets="$$(e2e/scripts/assets.sh)"; \
+	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench -n 20 -phases sslci,sslmarket,cyberssl -settle 5s
 
 clean:
 	rm -rf bin
