@@ -15,9 +15,15 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/webcheck"
 )
 
-// DefaultValidity is the lifetime of issued certificates when
-// Config.Validity is not set.
-const DefaultValidity = 90 * 24 * time.Hour
+const (
+	// DefaultValidity is the lifetime of issued certificates when
+	// Config.Validity is not set.
+	DefaultValidity = 90 * 24 * time.Hour
+	// MaxLifetime is the longest any certificate lives, whatever Validity
+	// says: the CA/Browser Forum allows 200 days from March 2026, and
+	// resellers stay a day below.
+	MaxLifetime = 199 * 24 * time.Hour
+)
 
 // Config configures one simulated API. An API ignores what its document
 // has no use for (SSLCI has no issue delay and sends no e-mail).
@@ -38,7 +44,13 @@ type Config struct {
 	IssueDelay time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Validity of issued certificates; zero means DefaultValidity.
+	// ClockOffset is how far the API's clock is ahead of Now (negative:
+	// behind), as a reseller's clock may be ahead of or behind the
+	// cluster's: every date it stamps and every deadline it keeps moves.
+	ClockOffset time.Duration
+	// Validity of issued certificates; zero means DefaultValidity. No
+	// certificate lives longer than MaxLifetime, nor past the end of the
+	// subscription it was issued under.
 	Validity time.Duration
 	// Logger receives state changes (account names, order ids, names;
 	// never a key or token). Nil discards them.
@@ -79,6 +91,10 @@ func New(cfg Config) Env {
 	if e.Now == nil {
 		e.Now = time.Now
 	}
+	if offset := cfg.ClockOffset; offset != 0 {
+		base := e.Now
+		e.Now = func() time.Time { return base().Add(offset) }
+	}
 	if e.Validity <= 0 {
 		e.Validity = DefaultValidity
 	}
@@ -89,4 +105,22 @@ func New(cfg Config) Env {
 		e.Mailbox = mailbox.New(e.Now)
 	}
 	return e
+}
+
+// NotAfter returns the end of a certificate issued at now under a
+// subscription that ends at end (zero: none): Validity later, at most
+// MaxLifetime later, and never after end. It is not after now when the
+// subscription has ended.
+func (e Env) NotAfter(now, end time.Time) time.Time {
+	notAfter := now.Add(min(e.Validity, MaxLifetime))
+	if !end.IsZero() && end.Before(notAfter) {
+		return end
+	}
+	return notAfter
+}
+
+// SubscriptionEnd returns the end of a subscription of months that starts
+// at start, on the same day of the month (time.AddDate's rule).
+func SubscriptionEnd(start time.Time, months int) time.Time {
+	return start.AddDate(0, months, 0)
 }

@@ -45,3 +45,41 @@ func TestNewKeepsWhatIsSet(t *testing.T) {
 	_, err = e.Keys.Account("k2")
 	assert.ErrorIs(t, err, apikey.ErrRevoked)
 }
+
+func TestClockOffset(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	cluster := func() time.Time { return at }
+	for _, offset := range []time.Duration{0, 90 * time.Minute, -36 * time.Hour} {
+		e := New(Config{Now: cluster, ClockOffset: offset})
+		assert.Equal(t, at.Add(offset), e.Now(), "offset %s", offset)
+	}
+}
+
+func TestNotAfter(t *testing.T) {
+	now := time.Date(2030, 1, 31, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	tests := []struct {
+		name     string
+		validity time.Duration
+		end      time.Time
+		want     time.Time
+	}{
+		{"validity, no subscription", 90 * day, time.Time{}, now.Add(90 * day)},
+		{"capped at 199 days", 400 * day, time.Time{}, now.Add(MaxLifetime)},
+		{"capped at 199 days inside a long subscription", 398 * day, SubscriptionEnd(now, 24), now.Add(199 * day)},
+		{"capped at the subscription's end", 90 * day, now.Add(10 * day), now.Add(10 * day)},
+		{"subscription over", 90 * day, now.Add(-time.Hour), now.Add(-time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Config{Validity: tt.validity})
+			assert.Equal(t, tt.want, e.NotAfter(now, tt.end))
+		})
+	}
+}
+
+func TestSubscriptionEnd(t *testing.T) {
+	start := time.Date(2030, 3, 15, 8, 0, 0, 0, time.UTC)
+	assert.Equal(t, time.Date(2031, 3, 15, 8, 0, 0, 0, time.UTC), SubscriptionEnd(start, 12))
+	assert.Equal(t, time.Date(2033, 3, 15, 8, 0, 0, 0, time.UTC), SubscriptionEnd(start, 36))
+}

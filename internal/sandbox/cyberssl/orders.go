@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnsname"
 )
 
@@ -19,8 +20,9 @@ type order struct {
 	orderType   string
 	period      int
 	created     time.Time
-	amount      int64 // cents, all paid so far
-	paidNames   int   // names the payments cover
+	subEnd      time.Time // end of the subscription the order bought
+	amount      int64     // cents, all paid so far
+	paidNames   int       // names the payments cover
 	csrPEM      string
 	primary     string
 	names       []string
@@ -91,6 +93,7 @@ func (s *Server) addOrder(r *http.Request, p url.Values) (any, *apiError) {
 	s.lastOrderID++
 	o := &order{
 		id: s.lastOrderID, account: name, product: prod, orderType: orderType, period: period, created: now,
+		subEnd: apienv.SubscriptionEnd(now, 12*period),
 		amount: cost, paidNames: max(len(names), prod.MultidomainsIncluded), csrPEM: csrPEM, primary: primary,
 		names: names, dcv: checks, dvMethod: p.Get("dv_method"), contacts: contacts, status: statusValidating,
 	}
@@ -139,8 +142,11 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	if o.status != statusActivated {
-		return nil, errorf(codeConflict, "order %d is %s: only Activated orders can be reissued", id, o.status)
+	if o.status != statusActivated && o.status != statusExpired {
+		return nil, errorf(codeConflict, "order %d is %s: only Activated or Expired orders can be reissued", id, o.status)
+	}
+	if now := s.env.Now(); !now.Before(o.subEnd) {
+		return nil, errorf(codeConflict, "the subscription of order %d ended on %s: a reissue needs a new order", id, o.subEnd.UTC().Format(dateLayout))
 	}
 	names, aerr := orderNames(o.product, primary, p.Get("addon_domains"))
 	if aerr != nil {

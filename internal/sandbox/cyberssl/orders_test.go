@@ -177,7 +177,7 @@ func TestStateConflicts(t *testing.T) {
 
 	_, err = c.Reissue(reissueParams(o.OrderID, dvHTTP, newCSR(t, "a.example.com").pem))
 	assert.Equal(t, 409, statusOf(err), "%v", err)
-	assert.Contains(t, messageOf(err), "only Activated orders can be reissued")
+	assert.Contains(t, messageOf(err), "only Activated or Expired orders can be reissued")
 
 	f.publish(o.DVOptions)
 	_, err = c.OrderStatus(o.OrderID)

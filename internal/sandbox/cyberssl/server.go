@@ -46,8 +46,17 @@
 //     /.well-known/pki-validation/<32 hex>.txt, the dns line is
 //     "<32 HEX>.<name>. CNAME <content>.dcv.cyberssl-sandbox.invalid."
 //     (<name> without the "*." of a wildcard);
-//   - reissue is allowed for Activated orders, free, keeps the order id
-//     and returns the order to "Awaiting Validation";
+//   - an order buys a subscription of period years (12 × period months
+//     from add_ssl_order); each certificate lives Validity (at most 199
+//     days, apienv.MaxLifetime) and never past the subscription's end:
+//     valid_till says when. The document says nothing of a certificate's
+//     lifetime or of what a reissue costs;
+//   - reissue is allowed for Activated orders and for orders whose
+//     certificate expired, while the subscription runs; it is free
+//     (counted in Reissues, never in Orders, the balance untouched), keeps
+//     the order id and returns the order to "Awaiting Validation"; its
+//     certificate is a new one, capped as above. After the subscription's
+//     end a reissue is refused (409): a new order is needed;
 //   - my_orders elements are orderSummary, date_created in UTC.
 package cyberssl
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // orderStatus answers GET order_status: it checks pending http and dns
@@ -50,7 +49,11 @@ func (s *Server) advance(o *order) *apiError {
 		if s.env.CA == nil {
 			return errorf(codeInternal, "the sandbox has no certificate authority")
 		}
-		validity := min(s.env.Validity, time.Duration(o.period)*365*24*time.Hour)
+		validity := s.env.NotAfter(now, o.subEnd).Sub(now)
+		if validity <= 0 {
+			o.status = statusExpired
+			return nil
+		}
 		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csrPEM), o.names, validity)
 		if err != nil {
 			return errorf(codeInternal, "signing certificate: %v", err)
