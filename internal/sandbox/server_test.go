@@ -71,8 +71,8 @@ func TestHandler(t *testing.T) {
 			"a":{"verificationOrders":0,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":0},
 			"b":{"verificationOrders":1,"confirmations":0,"finalizes":0,"certificates":0,"pendingOrders":1}},
 		"sslmarket":{
-			"a":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0},
-			"b":{"orders":0,"downloads":0,"reissues":0,"issued":0,"pending":0,"mailsSent":0}},
+			"a":{"orders":0,"downloads":0,"reissues":0,"autoReissues":0,"issued":0,"pending":0,"mailsSent":0},
+			"b":{"orders":0,"downloads":0,"reissues":0,"autoReissues":0,"issued":0,"pending":0,"mailsSent":0}},
 		"cyberssl":{
 			"a":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0,"balanceReads":0,"fundsRefusals":0},
 			"b":{"orders":0,"reissues":0,"activated":0,"pending":0,"mailsSent":0,"balanceReads":0,"fundsRefusals":0}}}`, body)

@@ -89,7 +89,12 @@ func (s *Server) issue(o *order) *apiError {
 		if s.env.CA == nil {
 			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
 		}
-		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), s.env.Validity)
+		validity := s.env.NotAfter(now, o.subEnd).Sub(now)
+		if validity <= 0 {
+			o.state = stateExpired
+			return nil
+		}
+		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), validity)
 		if err != nil {
 			return s.signFailed(o, err)
 		}
@@ -117,6 +122,19 @@ func (s *Server) issue(o *order) *apiError {
 		o.csr, o.reissueCSR = o.reissueCSR, ""
 		o.state = statePublished
 		s.env.Log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
+
+	case o.state == statePublished && o.years > 1 && o.leaf.NotAfter.Before(o.subEnd) &&
+		!now.Before(o.leaf.NotAfter.Add(-AutoReissueBefore)):
+		if s.env.CA == nil {
+			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
+		}
+		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), s.env.NotAfter(now, o.subEnd).Sub(now))
+		if err != nil {
+			return errorf(http.StatusInternalServerError, ErrTypeInternal, "signing certificate: %v", err)
+		}
+		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
+		s.accounts[o.account].AutoReissues++
+		s.env.Log.Info("sslmarket certificate reissued automatically", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (s *Server) details(o *order) detailsResponse {
 		d.DaysRemaining = &days
 	}
 	if o.years > 1 {
-		auto := false
+		auto := true
 		d.AutoReissue = &auto
 	}
 	d.SandboxNote = o.note

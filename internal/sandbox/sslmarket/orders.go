@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 )
 
 // order is one order of an account. It is only touched under Server.mu.
@@ -22,6 +24,7 @@ type order struct {
 	contacts contacts
 	state    string
 	inserted time.Time
+	subEnd   time.Time // end of the subscription the order bought
 
 	// Domain control validation. dcvGen changes with method or content, so
 	// a check started before an edit is not applied after it.
@@ -137,6 +140,7 @@ func (s *Server) newOrder(account string, p product, req orderRequest) (*order, 
 			return nil, aerr
 		}
 	}
+	now := s.env.Now()
 	return &order{
 		account:  account,
 		product:  p,
@@ -147,7 +151,8 @@ func (s *Server) newOrder(account string, p product, req orderRequest) (*order, 
 		voucher:  req.Voucher,
 		contacts: req.contacts,
 		state:    stateNew,
-		inserted: s.env.Now(),
+		inserted: now,
+		subEnd:   apienv.SubscriptionEnd(now, 12*req.Years),
 		method:   method,
 		content:  randomString(),
 		passed:   map[string]bool{},

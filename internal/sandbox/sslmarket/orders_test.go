@@ -153,7 +153,7 @@ func TestHappyPath(t *testing.T) {
 	}, f.srv.Stats())
 	statsJSON, err := json.Marshal(f.srv.Stats()["alice"])
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"orders":1,"downloads":3,"reissues":0,"issued":1,"pending":0,"mailsSent":0}`, string(statsJSON))
+	assert.JSONEq(t, `{"orders":1,"downloads":3,"reissues":0,"autoReissues":0,"issued":1,"pending":0,"mailsSent":0}`, string(statsJSON))
 }
 
 func mustOrders(t *testing.T, c *wireClient) []orderSummary {

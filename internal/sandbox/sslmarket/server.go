@@ -26,6 +26,22 @@
 //	                                   GET) the new CSR is signed with the
 //	                                   same expiry -> "published"
 //	PUT .../cancel-reissue          -> "published" (old certificate kept)
+//	a GET of a multi-year order      -> AutoReissueBefore before the end of
+//	                                   its certificate, the order's CSR is
+//	                                   signed again ("auto_reissue": true),
+//	                                   up to the subscription's end
+//
+// Subscriptions: an order buys "years" of it (12 × years months from the
+// order). Each certificate lives Validity, at most 199 days
+// (apienv.MaxLifetime), and never past the subscription's end. The
+// document says of a reissue: "The certificate issued after reissue has
+// the same parameters and expiration date as the original", so a reissue
+// (free, counted in Reissues) never extends a certificate; what carries a
+// multi-year order from one certificate to the next is the automatic
+// reissue the document's "auto_reissue" announces (free, counted in
+// AutoReissues). When it starts is not documented: the sandbox assumes
+// AutoReissueBefore the certificate's end, on the next call that polls the
+// order. A one-year order ends with its first certificate.
 //
 // DCV methods: FILE fetches
 // http://<HTTP01Address>/.well-known/pki-validation/fileauth.txt with
@@ -87,6 +103,9 @@ const (
 	// DefaultValidity is the lifetime of issued certificates when
 	// Config.Validity is not set.
 	DefaultValidity = apienv.DefaultValidity
+	// AutoReissueBefore is how long before its certificate's end a
+	// multi-year order is reissued automatically.
+	AutoReissueBefore = 30 * 24 * time.Hour
 
 	maxBodyBytes   = 1 << 20
 	maxParallel    = 8
@@ -119,8 +138,11 @@ type AccountStats struct {
 	Orders int `json:"orders"`
 	// Downloads is the number of successful certificate downloads.
 	Downloads int `json:"downloads"`
-	// Reissues is the number of reissues requested.
+	// Reissues is the number of reissues requested (free).
 	Reissues int `json:"reissues"`
+	// AutoReissues is the number of certificates a multi-year order
+	// received by automatic reissue (free).
+	AutoReissues int `json:"autoReissues"`
 	// Issued is the number of orders now in the issued state ("published").
 	Issued int `json:"issued"`
 	// Pending is the number of orders now waiting ("new", "processing",

@@ -188,12 +188,19 @@ func (f *fixture) verify(leaf *x509.Certificate, names []string, key crypto.Sign
 	assert.Equal(f.t, names[0], leaf.Subject.CommonName)
 }
 
-// issued places a FILE order for names and polls it to issuance.
+// issued places a two-year FILE order for names and polls it to issuance.
 func (f *fixture) issued(c *wireClient, names ...string) int64 {
+	f.t.Helper()
+	return f.issuedFor(c, 2, names...)
+}
+
+// issuedFor places a FILE order of years for names and polls it to
+// issuance.
+func (f *fixture) issuedFor(c *wireClient, years int, names ...string) int64 {
 	f.t.Helper()
 	_, csr := newCSR(f.t, names...)
 	id := f.place(c, "rapidssl-rapidssl-dv", orderRequest{
-		Domain: names[0], DNSNames: names[1:], Years: 2, CSR: csr, DVAuthMethod: dvAuthFile, contacts: testContacts(),
+		Domain: names[0], DNSNames: names[1:], Years: years, CSR: csr, DVAuthMethod: dvAuthFile, contacts: testContacts(),
 	})
 	content := f.poll(c, id).DVAuthContent
 	for _, n := range names {
