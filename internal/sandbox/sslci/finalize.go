@@ -106,7 +106,8 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 			return nil, errorf(http.StatusInternalServerError, "generating key: %v", err)
 		}
 	}
-	leafPEM, leaf, err := s.env.CA.SignAt(now, csrPEM, domains, s.env.Validity)
+	// No subscription: SSLCI sells none (see the package comment).
+	leafPEM, leaf, err := s.env.CA.SignAt(now, csrPEM, domains, s.env.NotAfter(now, time.Time{}).Sub(now))
 	switch {
 	case errors.Is(err, authority.ErrInvalidCSR):
 		return nil, errorf(http.StatusBadRequest, "invalid parameter csr: %v", err)

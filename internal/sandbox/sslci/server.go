@@ -20,7 +20,12 @@
 //     confirmed; the check passes when one TXT value is the content;
 //   - finalize accepts an optional "csr"; without it a key is generated and
 //     returned in "key", as the real API does;
-//   - domains of a certificate are listed comma-joined ("a.com,b.com").
+//   - domains of a certificate are listed comma-joined ("a.com,b.com");
+//   - SSLCI has no subscriptions: the document has no period, price or
+//     reissue, only domains verified within 29 days and finalize. Every
+//     finalize issues a new certificate of Validity (at most 199 days,
+//     apienv.MaxLifetime; the example's is 90 days) and is counted in
+//     Finalizes; a renewal is another finalize.
 package sslci
 
 import (
