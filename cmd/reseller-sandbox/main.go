@@ -44,6 +44,32 @@ type options struct {
 	dnsServer     string
 	validity      time.Duration
 	issueDelay    time.Duration
+	clockOffsets  offsetsFlag
+}
+
+// offsetsFlag collects repeated --clock-offset provider=duration flags.
+type offsetsFlag map[string]time.Duration
+
+func (o offsetsFlag) String() string {
+	parts := make([]string, 0, len(o))
+	for p, d := range o {
+		parts = append(parts, p+"="+d.String())
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+func (o offsetsFlag) Set(v string) error {
+	provider, raw, ok := strings.Cut(v, "=")
+	if !ok || provider == "" {
+		return errors.New("want provider=duration")
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		return fmt.Errorf("provider %s: %w", provider, err)
+	}
+	o[provider] = d
+	return nil
 }
 
 // accountsFlag collects repeated --account name=token flags as token -> name.
@@ -71,7 +97,7 @@ func (a accountsFlag) Set(v string) error {
 }
 
 func parseOptions(args []string) (*options, error) {
-	o := &options{accounts: accountsFlag{}}
+	o := &options{accounts: accountsFlag{}, clockOffsets: offsetsFlag{}}
 	fs := flag.NewFlagSet("reseller-sandbox", flag.ContinueOnError)
 	fs.StringVar(&o.listen, "listen", defaultListen, "address to serve plain HTTP on")
 	fs.Var(o.accounts, "account", "API account as name=token (repeatable; default "+defaultAccount+"="+defaultToken+")")
@@ -79,6 +105,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.http01Address, "http01-address", "", "host:port to fetch HTTP verification files from, with the domain as Host (default: the domain, port 80)")
 	fs.StringVar(&o.dnsServer, "dns-server", "", "authoritative DNS server (`host:port`) queried for DNS validation records; empty: DNS validation always fails with a message saying so")
 	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
+	fs.Var(o.clockOffsets, "clock-offset", "an API's clock ahead of this machine's (negative: behind) as provider=duration, e.g. sslmarket=2h or cyberssl=-90s (repeatable)")
 	fs.DurationVar(&o.issueDelay, "issue-delay", 2*time.Second, "time SSLmarket and CyberSSL orders take to issue once validated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -130,6 +157,7 @@ func run() error {
 		DNSServer:     o.dnsServer,
 		Validity:      o.validity,
 		IssueDelay:    o.issueDelay,
+		ClockOffsets:  o.clockOffsets,
 		Logger:        log,
 	})
 	if err != nil {
@@ -156,6 +184,7 @@ func run() error {
 		"http01Address", o.http01Address,
 		"dnsServer", o.dnsServer,
 		"validity", o.validity.String(),
+		"clockOffsets", o.clockOffsets.String(),
 	)
 
 	errc := make(chan error, 1)

@@ -54,13 +54,17 @@ type Config struct {
 	// recursion) for the records of DNS validation. Empty: DNS validation
 	// always fails, saying so.
 	DNSServer string
-	// Validity of issued certificates; zero means 90 days.
+	// Validity of issued certificates; zero means 90 days. No certificate
+	// lives longer than 199 days, nor past its order's subscription.
 	Validity time.Duration
 	// IssueDelay is how long SSLmarket and CyberSSL orders take to issue
 	// once validated.
 	IssueDelay time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ClockOffsets puts an API's clock ahead of Now (negative: behind), by
+	// provider name (ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL).
+	ClockOffsets map[string]time.Duration
 	// Logger receives state changes (never tokens); nil discards them.
 	Logger *slog.Logger
 }
@@ -98,6 +102,13 @@ func New(cfg Config) (*Sandbox, error) {
 	if cfg.Validity < 0 {
 		return nil, fmt.Errorf("validity must not be negative, got %s", cfg.Validity)
 	}
+	for provider := range cfg.ClockOffsets {
+		switch provider {
+		case ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL:
+		default:
+			return nil, fmt.Errorf("clock offset for unknown provider %q (want %s, %s or %s)", provider, ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL)
+		}
+	}
 	ca, err := authority.New()
 	if err != nil {
 		return nil, fmt.Errorf("creating certificate authority: %w", err)
@@ -120,9 +131,14 @@ func New(cfg Config) (*Sandbox, error) {
 		Mailbox:       mails,
 		Revoked:       s.revocations.revoked,
 	}
-	s.sslci = sslci.New(api)
-	s.sslmarket = sslmarket.New(api)
-	s.cyberssl = cyberssl.New(api)
+	withOffset := func(provider string) apienv.Config {
+		c := api
+		c.ClockOffset = cfg.ClockOffsets[provider]
+		return c
+	}
+	s.sslci = sslci.New(withOffset(ProviderSSLCI))
+	s.sslmarket = sslmarket.New(withOffset(ProviderSSLmarket))
+	s.cyberssl = cyberssl.New(withOffset(ProviderCyberSSL))
 	return s, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -130,6 +131,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "empty token", cfg: Config{Accounts: map[string]string{"": "a"}}},
 		{name: "empty name", cfg: Config{Accounts: map[string]string{"t": ""}}},
 		{name: "negative validity", cfg: Config{Accounts: map[string]string{"t": "a"}, Validity: -1}},
+		{name: "clock offset of an unknown provider", cfg: Config{Accounts: map[string]string{"t": "a"}, ClockOffsets: map[string]time.Duration{"sslmart": time.Hour}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,4 +139,31 @@ func TestNewRejectsBadConfig(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+// TestClockOffsets: each API stamps its dates with its own clock, ahead of
+// or behind the sandbox's by its offset.
+func TestClockOffsets(t *testing.T) {
+	at := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
+	sb, err := New(Config{
+		Accounts:     map[string]string{"tok-a": "a"},
+		Now:          func() time.Time { return at },
+		ClockOffsets: map[string]time.Duration{ProviderSSLmarket: 26 * time.Hour, ProviderCyberSSL: -90 * time.Minute},
+	})
+	require.NoError(t, err)
+	ts := httptest.NewServer(sb.Handler())
+	t.Cleanup(ts.Close)
+
+	placeSSLmarketEmailOrder(t, ts.URL, "offset.example.com")
+	status, body := send(t, http.MethodGet, ts.URL+SSLmarketPath+"/order/list", "", http.Header{"X-Auth-Token": {"tok-a"}})
+	require.Equal(t, http.StatusOK, status, string(body))
+	assert.Contains(t, string(body), `"inserted":"2030-06-02 14:00:00"`, "SSLmarket's clock is 26h ahead")
+
+	token := cybersslSession(t, ts.URL)
+	form := cybersslOrderForm(token, csrPEM(t, "offset.example.com"), "http")
+	status, body = send(t, http.MethodPost, ts.URL+CyberSSLPath+"/add_ssl_order", form.Encode(), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+	require.Equal(t, http.StatusOK, status, string(body))
+	status, body = do(t, http.MethodGet, ts.URL+CyberSSLPath+"/my_orders?token="+token)
+	require.Equal(t, http.StatusOK, status, string(body))
+	assert.Contains(t, string(body), `"date_created":"2030-06-01 10:30:00"`, "CyberSSL's clock is 90 minutes behind")
 }

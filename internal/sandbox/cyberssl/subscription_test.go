@@ -108,12 +108,6 @@ func TestReissueOfAnExpiredCertificate(t *testing.T) {
 	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1, Activated: 1}, f.srv.Stats()["alice"])
 }
 
-func TestClockOffset(t *testing.T) {
-	f := newFixture(t, 0)
-	ahead := New(Config{Accounts: map[string]string{keyAlice: "alice"}, Now: f.clock.Now, ClockOffset: 2 * time.Hour})
-	assert.Equal(t, f.clock.Now().Add(2*time.Hour), ahead.env.Now())
-}
-
 func minTime(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
