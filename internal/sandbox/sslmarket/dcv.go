@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -86,56 +87,41 @@ func (s *Server) issue(o *order) *apiError {
 	now := s.env.Now()
 	switch {
 	case o.state == stateProcessing && !o.validated.IsZero() && !now.Before(o.validated.Add(s.env.IssueDelay)):
-		if s.env.CA == nil {
-			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
-		}
-		validity := s.env.NotAfter(now, o.subEnd).Sub(now)
-		if validity <= 0 {
-			o.state = stateExpired
-			return nil
-		}
-		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), validity)
-		if err != nil {
-			return s.signFailed(o, err)
-		}
-		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
-		o.state = statePublished
-		o.note = ""
-		s.env.Log.Info("sslmarket certificate issued", "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
+		return s.sign(o, now, o.csr, s.env.NotAfter(now, o.subEnd), "sslmarket certificate issued")
 
 	case o.state == stateReissue && !now.Before(o.reissueAt.Add(s.env.IssueDelay)):
-		if s.env.CA == nil {
-			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
-		}
 		// "The certificate issued after reissue has the same parameters and
 		// expiration date as the original."
-		validity := o.leaf.NotAfter.Sub(now)
-		if validity <= 0 {
-			o.state = stateExpired
-			return nil
-		}
-		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.reissueCSR), o.names(), validity)
-		if err != nil {
-			return s.signFailed(o, err)
-		}
-		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
-		o.csr, o.reissueCSR = o.reissueCSR, ""
-		o.state = statePublished
-		s.env.Log.Info("sslmarket certificate reissued", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
+		return s.sign(o, now, o.reissueCSR, o.leaf.NotAfter, "sslmarket certificate reissued")
 
-	case o.state == statePublished && o.years > 1 && o.leaf.NotAfter.Before(o.subEnd) &&
+	case o.state == statePublished && o.years > 1 && o.leaf.NotAfter.Before(o.subEnd) && now.Before(o.subEnd) &&
 		!now.Before(o.leaf.NotAfter.Add(-AutoReissueBefore)):
-		if s.env.CA == nil {
-			return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
+		if aerr := s.sign(o, now, o.csr, s.env.NotAfter(now, o.subEnd), "sslmarket certificate reissued automatically"); aerr != nil {
+			return aerr
 		}
-		leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(o.csr), o.names(), s.env.NotAfter(now, o.subEnd).Sub(now))
-		if err != nil {
-			return errorf(http.StatusInternalServerError, ErrTypeInternal, "signing certificate: %v", err)
-		}
-		o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
 		s.accounts[o.account].AutoReissues++
-		s.env.Log.Info("sslmarket certificate reissued automatically", "account", o.account, "orderID", o.id, "serial", serialHex(leaf))
 	}
+	return nil
+}
+
+// sign has csr signed for o's names until notAfter and publishes it; o
+// expires instead when notAfter is not after now. Call with s.mu held.
+func (s *Server) sign(o *order, now time.Time, csr string, notAfter time.Time, event string) *apiError {
+	if s.env.CA == nil {
+		return errorf(http.StatusInternalServerError, ErrTypeInternal, "the sandbox has no certificate authority")
+	}
+	if !notAfter.After(now) {
+		o.state = stateExpired
+		return nil
+	}
+	leafPEM, leaf, err := s.env.CA.SignAt(now, []byte(csr), o.names(), notAfter.Sub(now))
+	if err != nil {
+		return s.signFailed(o, err)
+	}
+	o.leafPEM, o.leaf, o.published = leafPEM, leaf, now
+	o.csr, o.reissueCSR = csr, ""
+	o.state, o.note = statePublished, ""
+	s.env.Log.Info(event, "account", o.account, "orderID", o.id, "names", o.names(), "serial", serialHex(leaf))
 	return nil
 }
 

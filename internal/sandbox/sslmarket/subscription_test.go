@@ -89,3 +89,15 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestNoAutoReissueAfterTheSubscription: an order first polled after its
+// subscription ended gets no more certificates.
+func TestNoAutoReissueAfterTheSubscription(t *testing.T) {
+	f := newFixture(t)
+	id := f.issuedFor(f.alice, 2, "late.example.com")
+	leaf := f.download(id)
+	f.clock.Advance(3 * 365 * day)
+	f.poll(f.alice, id)
+	assert.Equal(t, leaf.Raw, f.download(id).Raw)
+	assert.Zero(t, f.srv.Stats()["alice"].AutoReissues)
+}
