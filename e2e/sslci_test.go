@@ -49,7 +49,6 @@ func TestSSLCICertificate(t *testing.T) {
 	secret := waitSecret(t, s, ns, cert.Spec.SecretName)
 	verifyChain(t, s, secret.Data[corev1.TLSCertKey], names, publicKeyOfSecret(t, secret))
 	assert.Equal(t, 1, finalizes(t, s, "sslci-certificate"), "(d) exactly one finalize for one Certificate")
-	assert.Equal(t, "sslci", issuer.Status.Provider, "the Issuer shows its provider")
 
 	metrics, err := s.Metrics(ctx)
 	require.NoError(t, err)

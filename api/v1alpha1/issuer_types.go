@@ -13,7 +13,6 @@ import (
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:categories=cert-manager;reseller-issuer
-// +kubebuilder:printcolumn:name="Provider",type="string",JSONPath=".status.provider"
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
@@ -40,7 +39,6 @@ type ResellerIssuer struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,categories=cert-manager;reseller-issuer
-// +kubebuilder:printcolumn:name="Provider",type="string",JSONPath=".status.provider"
 // +kubebuilder:printcolumn:name="Ready",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].status"
 // +kubebuilder:printcolumn:name="Reason",type="string",JSONPath=".status.conditions[?(@.type==\"Ready\")].reason"
 // +kubebuilder:printcolumn:name="Message",type="string",priority=1,JSONPath=".status.conditions[?(@.type==\"Ready\")].message"
@@ -64,10 +62,6 @@ type ResellerClusterIssuer struct {
 // IssuerStatus is issuer-lib's status plus what an operator needs at a glance.
 type IssuerStatus struct {
 	issuerapi.IssuerStatus `json:",inline"`
-
-	// Provider is the reseller the spec selects (sslci, sslmarket or cyberssl).
-	// +optional
-	Provider string `json:"provider,omitempty"`
 
 	// Detail is what the last check learned, e.g. the CyberSSL product.
 	// +optional

@@ -77,7 +77,7 @@ type OrderSpec struct {
 }
 
 // OrderState is where an order stands.
-// +kubebuilder:validation:Enum=Claimed;Ordered;Validating;Issued;Reissuing;Expired;Canceled;Failed
+// +kubebuilder:validation:Enum=Claimed;Ordered;Validating;Issued;Reissuing;Abandoned;Expired;Canceled;Failed
 type OrderState string
 
 // Order states.
@@ -94,10 +94,16 @@ const (
 	OrderIssued OrderState = "Issued"
 	// OrderReissuing: a free reissue with a new key is under way.
 	OrderReissuing OrderState = "Reissuing"
-	// OrderExpired: the subscription ended.
+	// OrderAbandoned: the request working on the order is gone (its
+	// Certificate was edited or deleted) and the reseller offers no way to
+	// cancel it: it stays paid, lastMessage says why, and a later request
+	// for the same names continues it.
+	OrderAbandoned OrderState = "Abandoned"
+	// OrderExpired: the subscription (or, without one, the certificate)
+	// ended.
 	OrderExpired OrderState = "Expired"
-	// OrderCanceled: canceled at the reseller, or abandoned by every
-	// request (see lastMessage).
+	// OrderCanceled: canceled at the reseller before anything was paid on
+	// it (see lastMessage).
 	OrderCanceled OrderState = "Canceled"
 	// OrderFailed: the reseller refused or rejected it for good.
 	OrderFailed OrderState = "Failed"
@@ -141,9 +147,20 @@ type OrderStatus struct {
 	// +kubebuilder:validation:MaxItems=20
 	Certificates []ObtainedCertificate `json:"certificates,omitempty"`
 
-	// Reissues is how many free reissues were obtained on the order.
+	// Reissues is how many certificates free reissues obtained on the
+	// order.
 	// +optional
 	Reissues int32 `json:"reissues,omitempty"`
+
+	// Reissue is the free reissue under way, if any.
+	// +optional
+	Reissue *OrderReissue `json:"reissue,omitempty"`
+
+	// NoReissue says why the order cannot be reissued any more (the
+	// reseller refused a reissue): renewals of its names order anew.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	NoReissue string `json:"noReissue,omitempty"`
 
 	// SubscriptionEnd is when the paid subscription ends, where the
 	// reseller sells one; certificates are reissued for free until then.
@@ -184,6 +201,13 @@ type OrderClaim struct {
 	// +kubebuilder:validation:MaxLength=32
 	Step string `json:"step,omitempty"`
 
+	// StepKeyFingerprint is the fingerprint of the key the paid call under
+	// way asked to certify: recovery looks for an order of that key, even
+	// after another request took the order over.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	StepKeyFingerprint string `json:"stepKeyFingerprint,omitempty"`
+
 	// At is when the paid call was claimed: another worker treats the call
 	// as over only after the call's bound has passed since then.
 	// +optional
@@ -192,6 +216,17 @@ type OrderClaim struct {
 	// Attempt counts the claims of the step.
 	// +optional
 	Attempt int32 `json:"attempt,omitempty"`
+}
+
+// OrderReissue is a free reissue under way on an order.
+type OrderReissue struct {
+	// Replaces is when the certificate being replaced expires: the
+	// reissued certificate is handed out only if it expires later.
+	// +required
+	Replaces metav1.Time `json:"replaces"`
+	// Accepted is set once the reseller accepted the reissue call.
+	// +optional
+	Accepted bool `json:"accepted,omitempty"`
 }
 
 // OrderName is the validation progress of one name of an order.

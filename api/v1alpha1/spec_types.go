@@ -383,12 +383,27 @@ type CyberSSLOrganization struct {
 
 // Renewal says how a certificate is renewed.
 type Renewal struct {
-	// Policy: Reissue within a paid multi-year order where the reseller
-	// allows it, else NewOrder.
+	// Policy: Reissue (a free reissue of the paid order for the same names
+	// while its subscription runs past the next renewal, else a new order)
+	// or NewOrder (every renewal is a new order).
 	// +optional
 	// +kubebuilder:default=Reissue
 	// +kubebuilder:validation:Enum=Reissue;NewOrder
 	Policy string `json:"policy,omitempty"`
+}
+
+// Renewal policies.
+const (
+	RenewalReissue  = "Reissue"
+	RenewalNewOrder = "NewOrder"
+)
+
+// RenewalPolicy is the spec's renewal policy, Reissue when unset.
+func (s *IssuerSpec) RenewalPolicy() string {
+	if s.Renewal == nil || s.Renewal.Policy == "" {
+		return RenewalReissue
+	}
+	return s.Renewal.Policy
 }
 
 // Limits is the spend guard.

@@ -139,7 +139,7 @@ func run(ctx context.Context, o *options) error {
 	if err := ctrlmetrics.Registry.Register(&metrics.Cluster{Reader: mgr.GetClient(), Leader: elected(mgr), Now: time.Now, Waits: waits}); err != nil {
 		return err
 	}
-	resellers := &signer.Resellers{Presenter: responder, Now: time.Now, Timeout: o.resellerTimeout, Metrics: calls, Log: logger.WithName("reseller")}
+	resellers := &signer.Resellers{Now: time.Now, Timeout: o.resellerTimeout, Metrics: calls, Log: logger.WithName("reseller")}
 	s := &signer.Signer{
 		Client:                   mgr.GetClient(),
 		APIReader:                mgr.GetAPIReader(),
@@ -151,6 +151,7 @@ func run(ctx context.Context, o *options) error {
 		Publishers:               publishers,
 		MaxRetryDuration:         o.maxRetryDuration,
 		Waits:                    waits,
+		Counters:                 calls,
 	}
 	scheduler := &health.Scheduler{Reader: mgr.GetClient(), Interval: o.checkInterval, Now: time.Now}
 	checker := &health.Checker{

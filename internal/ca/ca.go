@@ -21,6 +21,13 @@ type Request struct {
 	// ResendEmail, when set and different from the State's EmailResent, asks
 	// for the approval emails of an email-validated order to be sent again.
 	ResendEmail string
+	// Renew marks a new order that renews an earlier one for the same names
+	// whose subscription cannot serve (CyberSSL order_type renew).
+	Renew bool
+	// Known are the expiry times of the certificates the ledger already
+	// holds for these names: recovery never takes them for what an
+	// interrupted paid call bought.
+	Known []time.Time
 }
 
 // Result is a verified certificate chain.
@@ -57,7 +64,8 @@ type Challenge struct {
 }
 
 // Journal persists the order state before and after every call that costs
-// money, so a crash never loses an order.
+// money, so a crash never loses an order, and records what the order
+// protocol decides about money that nobody asked for.
 type Journal interface {
 	// Save fails when the state changed underneath (another worker): the
 	// caller must then stop.
@@ -66,6 +74,12 @@ type Journal interface {
 	// after a conflict it re-reads and re-applies while the claim is still
 	// the caller's, so a paid result is never thrown away.
 	SaveOutcome(ctx context.Context, st *State) error
+	// Adopted records that recovery found, at the reseller, what an
+	// interrupted paid call bought, and continues it.
+	Adopted(ctx context.Context, message string)
+	// Unknown records that a paid call ended without a known outcome: the
+	// reseller may have charged for it.
+	Unknown(ctx context.Context, message string)
 }
 
 // ErrManual is wrapped by Presenter.Ready's error for a challenge a person
@@ -80,4 +94,22 @@ type Presenter interface {
 	Present(ctx context.Context, ch Challenge) error
 	// Ready reports whether the challenge can be seen from outside.
 	Ready(ctx context.Context, ch Challenge) (bool, error)
+}
+
+// Method is how the Issuer's solver for one name publishes: each reseller
+// turns it into its own method name.
+type Method struct {
+	// Type is HTTP01, DNS01 or Email; "" when no solver decides (the
+	// provider block's method applies).
+	Type string
+	// Approver is the address an email solver names first, if any.
+	Approver string
+}
+
+// Publisher is the Presenter of one request, which also knows the solver
+// the Issuer selects for each name.
+type Publisher interface {
+	Presenter
+	// Method tells how the solver selected for name publishes.
+	Method(name string) Method
 }

@@ -17,6 +17,8 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	orders   *prometheus.CounterVec
 	reissues *prometheus.CounterVec
+	adopted  *prometheus.CounterVec
+	unknown  *prometheus.CounterVec
 }
 
 // NewMetrics creates the metrics and registers them with reg.
@@ -41,12 +43,35 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		Name: "reseller_issuer_reissues_total",
 		Help: "Reissues the resellers accepted on paid orders (free), by Issuer.",
 	}, issuer)
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.orders, m.reissues} {
+	m.adopted = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "reseller_issuer_adoptions_total",
+		Help: "Orders the order protocol adopted, by Issuer: found at the reseller after a paid call whose answer was lost, or continued after the request that placed them was gone.",
+	}, issuer)
+	m.unknown = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "reseller_issuer_unknown_outcomes_total",
+		Help: "Paid calls (orders, SSLCI finalizes, reissues) that ended without a known outcome, by Issuer: the reseller may have charged; recovery searches its order list before paying again.",
+	}, issuer)
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.orders, m.reissues, m.adopted, m.unknown} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// Adopted counts an order adopted for Issuer i at provider.
+func (m *Metrics) Adopted(i IssuerLabels, provider string) {
+	if m != nil {
+		m.adopted.WithLabelValues(i.Kind, i.Namespace, i.Name, provider).Inc()
+	}
+}
+
+// UnknownOutcome counts a paid call of Issuer i at provider whose outcome
+// is unknown.
+func (m *Metrics) UnknownOutcome(i IssuerLabels, provider string) {
+	if m != nil {
+		m.unknown.WithLabelValues(i.Kind, i.Namespace, i.Name, provider).Inc()
+	}
 }
 
 // HTTPClient returns the http.Client a reseller client should use: it

@@ -32,6 +32,23 @@ type State struct {
 	Progress time.Time `json:"progress"`
 	// EmailResent is the last Request.ResendEmail acted on.
 	EmailResent string `json:"emailResent,omitempty"`
+	// Reissue is the free reissue under way on the order; nil when none is.
+	Reissue *Reissue `json:"reissue,omitempty"`
+	// SubscriptionEnd is when the order's paid subscription ends; nil where
+	// the reseller sells single certificates.
+	SubscriptionEnd *time.Time `json:"subscriptionEnd,omitempty"`
+	// NoReissue says why the order cannot be reissued any more (the
+	// reseller refused a reissue): renewals then order anew.
+	NoReissue string `json:"noReissue,omitempty"`
+}
+
+// Reissue is a free reissue of a paid order with a new CSR.
+type Reissue struct {
+	// Replaces is when the certificate the reissue replaces expires: the
+	// reissued one is handed out only if it expires later.
+	Replaces time.Time `json:"replaces"`
+	// Accepted is set once the reseller accepted the reissue call.
+	Accepted bool `json:"accepted,omitempty"`
 }
 
 // Intent records that a paid call is about to be made.
@@ -42,6 +59,10 @@ type Intent struct {
 	At time.Time `json:"at"`
 	// Attempt counts the claims of this step.
 	Attempt int `json:"attempt"`
+	// Key is the fingerprint of the public key the call asked to certify:
+	// recovery looks for an order of that key, whichever request holds the
+	// order by then.
+	Key string `json:"key,omitempty"`
 }
 
 // NameState is the validation progress of one name.
@@ -53,6 +74,8 @@ type NameState struct {
 	Challenge *Challenge `json:"challenge,omitempty"`
 	// Verified is set when the reseller confirmed the name.
 	Verified bool `json:"verified,omitempty"`
+	// VerifiedAt is when it was confirmed (zero: in this call, or unknown).
+	VerifiedAt time.Time `json:"verifiedAt,omitzero"`
 	// LastError is the reseller's last answer for this name.
 	LastError string `json:"lastError,omitempty"`
 	// Method is how the reseller validates this name, in its own words,
@@ -79,6 +102,12 @@ func (s *State) Name(name string) *NameState {
 // spend guard only holds back requests that have not.
 func (s *State) Started() bool {
 	return s.Intent != nil || s.OrderID != "" || s.ChainPEM != "" || len(s.Names) > 0
+}
+
+// Paid reports whether the state holds a paid order, or a paid call whose
+// outcome is not known.
+func (s *State) Paid() bool {
+	return s.OrderID != "" || s.Intent != nil || s.ChainPEM != ""
 }
 
 // OpenChallenges lists the challenges that are published but not verified.

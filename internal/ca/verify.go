@@ -2,7 +2,9 @@ package ca
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -101,4 +103,11 @@ func Leaf(chainPEM []byte) (*x509.Certificate, error) {
 		return nil, errors.New("no certificate in the chain")
 	}
 	return certs[0], nil
+}
+
+// KeyFingerprint is the SHA-256 of a public key (DER SubjectPublicKeyInfo),
+// hex: how an order records which key it certifies.
+func KeyFingerprint(spki []byte) string {
+	sum := sha256.Sum256(spki)
+	return hex.EncodeToString(sum[:])
 }

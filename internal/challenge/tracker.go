@@ -37,7 +37,7 @@ const (
 	ReasonChallengeError = "ChallengeError"
 )
 
-// Tracker is the ca.Presenter of one request. Before a challenge is
+// Tracker is the ca.Publisher of one request. Before a challenge is
 // published it records it as a ResellerChallenge owned by the request (so a
 // crash never leaves a record nobody knows about); it publishes through the
 // Router, plus an Ingress or HTTPRoute for an http01 solver that asks for
@@ -70,10 +70,28 @@ type Tracker struct {
 	asks []string
 }
 
-var _ ca.Presenter = (*Tracker)(nil)
+var _ ca.Publisher = (*Tracker)(nil)
 
-// Selected returns the solver the issuer selects for name.
-func (t *Tracker) Selected(name string) (*v1alpha1.Solver, bool) { return t.Router.Selected(name) }
+// Method tells how the solver the Issuer selects for name publishes; the
+// zero Method when none is selected (the provider block's method applies).
+func (t *Tracker) Method(name string) ca.Method {
+	s, ok := t.Router.Selected(name)
+	switch {
+	case !ok:
+		return ca.Method{}
+	case s.HTTP01 != nil:
+		return ca.Method{Type: ca.HTTP01}
+	case s.DNS01 != nil:
+		return ca.Method{Type: ca.DNS01}
+	case s.Email != nil:
+		m := ca.Method{Type: ca.Email}
+		if len(s.Email.Approvers) > 0 {
+			m.Approver = string(s.Email.Approvers[0])
+		}
+		return m
+	}
+	return ca.Method{}
+}
 
 // Present records ch, publishes it and records whether it is visible.
 func (t *Tracker) Present(ctx context.Context, ch ca.Challenge) error {

@@ -282,3 +282,24 @@ func TestObjectName(t *testing.T) {
 		assert.Regexp(t, `^[a-z]([-a-z0-9]*[a-z0-9])?$`, n)
 	}
 }
+
+// Each solver kind is named for the resellers by its challenge type; a name
+// no solver selects gets the zero Method (the provider block decides).
+func TestMethod(t *testing.T) {
+	f := newFixture(t,
+		v1alpha1.Solver{Selector: &v1alpha1.Selector{DNSNames: []string{"http.example.com"}}, HTTP01: &v1alpha1.HTTP01Solver{}},
+		v1alpha1.Solver{Selector: &v1alpha1.Selector{DNSNames: []string{"dns.example.com"}}, DNS01: rfc2136.DNS01},
+		v1alpha1.Solver{Selector: &v1alpha1.Selector{DNSNames: []string{"mail.example.com"}}, Email: &v1alpha1.EmailSolver{Approvers: []v1alpha1.Email{"ops@example.com"}}},
+		v1alpha1.Solver{Selector: &v1alpha1.Selector{DNSNames: []string{"mail2.example.com"}}, Email: &v1alpha1.EmailSolver{}},
+	)
+	tests := map[string]ca.Method{
+		"http.example.com":  {Type: ca.HTTP01},
+		"dns.example.com":   {Type: ca.DNS01},
+		"mail.example.com":  {Type: ca.Email, Approver: "ops@example.com"},
+		"mail2.example.com": {Type: ca.Email},
+		"none.example.com":  {},
+	}
+	for name, want := range tests {
+		assert.Equal(t, want, f.tracker.Method(name), name)
+	}
+}

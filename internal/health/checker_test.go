@@ -97,7 +97,6 @@ func TestCheckRecordsBalanceAndLowBalance(t *testing.T) {
 	e.health = ca.Health{Detail: "product 1", Balance: usd("120.00")}
 	got, err := e.check(t)
 	require.NoError(t, err)
-	assert.Equal(t, v1alpha1.ProviderCyberSSL, got.Status.Provider)
 	assert.Equal(t, "product 1", got.Status.Detail)
 	assert.Equal(t, &v1alpha1.Balance{Amount: "120.00", Currency: "USD"}, got.Status.Balance)
 	low := apimeta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionLowBalance)
@@ -194,7 +193,6 @@ func TestCheckErrorsWithoutGrace(t *testing.T) {
 			assert.ErrorContains(t, err, tt.wantMsg)
 			assert.ErrorIs(t, err, tt.err)
 			assert.Equal(t, "7", got.Status.Balance.Amount, "a failed check keeps the last known balance")
-			assert.Equal(t, v1alpha1.ProviderCyberSSL, got.Status.Provider)
 		})
 	}
 }

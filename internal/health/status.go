@@ -18,16 +18,15 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 )
 
-// FieldManager owns the status fields the health check writes: provider,
-// detail, balance and the LowBalance condition (issuer-lib owns Ready).
+// FieldManager owns the status fields the health check writes: detail,
+// balance and the LowBalance condition (issuer-lib owns Ready).
 const FieldManager = "reseller-issuer.dev/health"
 
 // ourStatus is the part of the Issuer status the health check owns.
 type ourStatus struct {
-	Provider string
-	Detail   string
-	Balance  *v1alpha1.Balance
-	Low      *metav1.Condition
+	Detail  string
+	Balance *v1alpha1.Balance
+	Low     *metav1.Condition
 }
 
 // record writes what a check learned (h; nil after a failed check, which
@@ -37,9 +36,8 @@ func (c *Checker) record(ctx context.Context, issuer issuerapi.Issuer, spec *v1a
 	if cur == nil {
 		return fmt.Errorf("unexpected issuer type %T", issuer)
 	}
-	have := ourStatus{Provider: cur.Provider, Detail: cur.Detail, Balance: cur.Balance, Low: apimeta.FindStatusCondition(cur.Conditions, v1alpha1.ConditionLowBalance)}
+	have := ourStatus{Detail: cur.Detail, Balance: cur.Balance, Low: apimeta.FindStatusCondition(cur.Conditions, v1alpha1.ConditionLowBalance)}
 	want := have
-	want.Provider = spec.Provider()
 	if h != nil {
 		want.Detail = h.Detail
 		want.Balance = nil
@@ -64,7 +62,7 @@ func (c *Checker) record(ctx context.Context, issuer issuerapi.Issuer, spec *v1a
 }
 
 func same(a, b ourStatus) bool {
-	if a.Provider != b.Provider || a.Detail != b.Detail {
+	if a.Detail != b.Detail {
 		return false
 	}
 	if (a.Balance == nil) != (b.Balance == nil) || (a.Balance != nil && *a.Balance != *b.Balance) {
@@ -86,7 +84,7 @@ func (c *Checker) apply(ctx context.Context, issuer issuerapi.Issuer, s ourStatu
 	if !ok {
 		return fmt.Errorf("unexpected issuer type %T", issuer)
 	}
-	status := map[string]any{"provider": s.Provider}
+	status := map[string]any{}
 	if s.Detail != "" {
 		status["detail"] = s.Detail
 	}

@@ -33,12 +33,36 @@ type Journal struct {
 	// RequestUID must be the claim's request for SaveOutcome to re-apply.
 	RequestUID types.UID
 	Now        func() time.Time
+	// Notes hears adoptions and unknown outcomes (nil: nobody).
+	Notes Notes
 
 	// claimed is the paid call this journal claimed last.
 	claimed *ca.Intent
 }
 
 var _ ca.Journal = &Journal{}
+
+// Notes hears what the protocol decided about money nobody asked for: the
+// signer raises a Warning Event on the request and counts it, in this one
+// place.
+type Notes interface {
+	Adopted(ctx context.Context, message string)
+	Unknown(ctx context.Context, message string)
+}
+
+// Adopted implements ca.Journal.
+func (j *Journal) Adopted(ctx context.Context, message string) {
+	if j.Notes != nil {
+		j.Notes.Adopted(ctx, message)
+	}
+}
+
+// Unknown implements ca.Journal.
+func (j *Journal) Unknown(ctx context.Context, message string) {
+	if j.Notes != nil {
+		j.Notes.Unknown(ctx, message)
+	}
+}
 
 // Save writes st. It fails with a conflict when the order changed since it
 // was read or last saved; the caller must then give up this attempt.
@@ -95,7 +119,7 @@ func (j *Journal) stillOurs(o *v1alpha1.ResellerOrder) bool {
 		return c.Step == ""
 	}
 	// The API keeps times to the second.
-	return c.Step == j.claimed.Step && c.At != nil && c.At.Unix() == j.claimed.At.Unix() && int(c.Attempt) == j.claimed.Attempt
+	return c.Step == j.claimed.Step && c.StepKeyFingerprint == j.claimed.Key && c.At != nil && c.At.Unix() == j.claimed.At.Unix() && int(c.Attempt) == j.claimed.Attempt
 }
 
 // Fail marks the order Failed with message, the reason: nothing was paid

@@ -58,12 +58,12 @@ func TestClaimCollides(t *testing.T) {
 	e := newLedgerEnv(t)
 	ctx := context.Background()
 	k := testKey()
-	o, err := e.ledger.Claim(ctx, "ns", k, 1, v1alpha1.OrderClaim{Request: ref("one")}, "web")
+	o, err := e.ledger.Claim(ctx, "ns", k, 1, v1alpha1.OrderClaim{Request: ref("one")}, "web", nil)
 	require.NoError(t, err)
 	assert.Equal(t, v1alpha1.OrderClaimed, o.Status.State)
 	assert.Equal(t, "web", o.Labels[v1alpha1.LabelCertificate])
 
-	_, err = e.ledger.Claim(ctx, "ns", k, 1, v1alpha1.OrderClaim{Request: ref("two")}, "web")
+	_, err = e.ledger.Claim(ctx, "ns", k, 1, v1alpha1.OrderClaim{Request: ref("two")}, "web", nil)
 	var race *RaceError
 	require.ErrorAs(t, err, &race, "a second claim of the same order collides")
 
@@ -76,7 +76,7 @@ func TestClaimCollides(t *testing.T) {
 func TestJournal(t *testing.T) {
 	ctx := context.Background()
 	claim := func(t *testing.T, e *ledgerEnv) (*v1alpha1.ResellerOrder, *Journal, *ca.State) {
-		o, err := e.ledger.Claim(ctx, "ns", testKey(), 1, v1alpha1.OrderClaim{Request: ref("me")}, "")
+		o, err := e.ledger.Claim(ctx, "ns", testKey(), 1, v1alpha1.OrderClaim{Request: ref("me")}, "", nil)
 		require.NoError(t, err)
 		j := e.journal(o, "me")
 		st := StateOf(o)

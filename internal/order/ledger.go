@@ -46,9 +46,10 @@ func (e *RaceError) Error() string {
 }
 
 // Claim creates order seq of k in ns, claimed by claim, labeled with the
-// Certificate it serves (may be empty). The create is the lock: when the
-// name exists, another worker won and RaceError is returned.
-func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1alpha1.OrderClaim, certificate string) (*v1alpha1.ResellerOrder, error) {
+// Certificate it serves (may be empty), starting with the names verified
+// already (SSLCI verifications outlive an order). The create is the lock:
+// when the name exists, another worker won and RaceError is returned.
+func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1alpha1.OrderClaim, certificate string, verified []v1alpha1.OrderName) (*v1alpha1.ResellerOrder, error) {
 	o := &v1alpha1.ResellerOrder{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: k.OrderName(seq), Labels: map[string]string{v1alpha1.LabelOrderKey: k.Hash()}},
 		Spec:       k.Spec(),
@@ -63,7 +64,7 @@ func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1a
 		return nil, fmt.Errorf("claiming ResellerOrder %s/%s: %w", ns, o.Name, err)
 	}
 	now := metav1.NewTime(l.Now())
-	o.Status = v1alpha1.OrderStatus{State: v1alpha1.OrderClaimed, Claim: &claim, Progress: &now}
+	o.Status = v1alpha1.OrderStatus{State: v1alpha1.OrderClaimed, Claim: &claim, Progress: &now, Names: verified}
 	if err := l.Client.Status().Update(ctx, o); err != nil {
 		return nil, fmt.Errorf("recording the claim of ResellerOrder %s/%s: %w", ns, o.Name, err)
 	}
@@ -77,11 +78,81 @@ func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1a
 func (l *Ledger) TakeOver(ctx context.Context, o *v1alpha1.ResellerOrder, claim v1alpha1.OrderClaim) (*v1alpha1.ResellerOrder, error) {
 	next := o.DeepCopy()
 	if prev := o.Status.Claim; prev != nil {
-		claim.Step, claim.At, claim.Attempt = prev.Step, prev.At, prev.Attempt
+		claim.Step, claim.At, claim.Attempt, claim.StepKeyFingerprint = prev.Step, prev.At, prev.Attempt, prev.StepKeyFingerprint
 	}
 	next.Status.Claim = &claim
+	next.Status.State = stateOf(&next.Status)
 	if err := l.Client.Status().Update(ctx, next); err != nil {
 		return nil, fmt.Errorf("taking ResellerOrder %s/%s over: %w", o.Namespace, o.Name, err)
 	}
 	return next, nil
+}
+
+// Reissue claims the issued order o for a free reissue by claim, under o's
+// resourceVersion: of two requests, one reissues and the other waits. The
+// certificate being replaced expires at replaces.
+func (l *Ledger) Reissue(ctx context.Context, o *v1alpha1.ResellerOrder, claim v1alpha1.OrderClaim, replaces time.Time) (*v1alpha1.ResellerOrder, error) {
+	next := o.DeepCopy()
+	now := metav1.NewTime(l.Now())
+	next.Status.Claim, next.Status.Progress = &claim, &now
+	next.Status.Reissue = &v1alpha1.OrderReissue{Replaces: metav1.NewTime(replaces)}
+	next.Status.State = v1alpha1.OrderReissuing
+	if err := l.Client.Status().Update(ctx, next); err != nil {
+		return nil, fmt.Errorf("claiming ResellerOrder %s/%s for a reissue: %w", o.Namespace, o.Name, err)
+	}
+	return next, nil
+}
+
+// Release records that no request works on the open order o any more, as
+// the reseller left it: canceled (nothing more is owed: Canceled, or a
+// stopped reissue: Issued again with the certificate it had) or not
+// (Abandoned: still paid, and a later request for the same names continues
+// it). why goes to lastMessage. The update is under o's resourceVersion.
+func (l *Ledger) Release(ctx context.Context, o *v1alpha1.ResellerOrder, canceled bool, why string) error {
+	next := o.DeepCopy()
+	s := &next.Status
+	now := metav1.NewTime(l.Now())
+	s.Claim, s.Progress, s.LastMessage = nil, &now, truncate(why, 1024)
+	switch {
+	case canceled && s.Reissue != nil:
+		s.Reissue = nil
+		s.State = stateOf(s)
+	case canceled:
+		s.State = v1alpha1.OrderCanceled
+	default:
+		s.State = v1alpha1.OrderAbandoned
+	}
+	if err := l.Client.Status().Update(ctx, next); err != nil {
+		return fmt.Errorf("releasing ResellerOrder %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	return nil
+}
+
+// Certificate lists the orders in ns serving the cert-manager Certificate
+// named certificate, oldest first.
+func (l *Ledger) Certificate(ctx context.Context, ns, certificate string) ([]v1alpha1.ResellerOrder, error) {
+	var list v1alpha1.ResellerOrderList
+	if err := l.Reader.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelCertificate: certificate}); err != nil {
+		return nil, fmt.Errorf("reading the ResellerOrders of Certificate %s/%s: %w", ns, certificate, err)
+	}
+	slices.SortFunc(list.Items, func(a, b v1alpha1.ResellerOrder) int { return a.CreationTimestamp.Compare(b.CreationTimestamp.Time) })
+	return list.Items, nil
+}
+
+// Verified returns the names verified on the newest order of orders that
+// has any, with when: a reseller whose verifications outlive an order
+// (SSLCI, 29 days) reuses the young ones for the next order.
+func Verified(orders []v1alpha1.ResellerOrder) []v1alpha1.OrderName {
+	for i := len(orders) - 1; i >= 0; i-- {
+		var out []v1alpha1.OrderName
+		for _, n := range orders[i].Status.Names {
+			if n.Verified && n.VerifiedAt != nil {
+				out = append(out, v1alpha1.OrderName{Name: n.Name, OrderID: n.OrderID, Verified: true, VerifiedAt: n.VerifiedAt})
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }

@@ -18,17 +18,27 @@ const maxCertificates = 20
 // saves through the Journal.
 func StateOf(o *v1alpha1.ResellerOrder) *ca.State {
 	s := &o.Status
-	st := &ca.State{Version: ca.StateVersion, Provider: o.Spec.Provider, OrderID: s.OrderID, ChainPEM: s.Chain, EmailResent: s.EmailResent}
+	st := &ca.State{Version: ca.StateVersion, Provider: o.Spec.Provider, OrderID: s.OrderID, ChainPEM: s.Chain, EmailResent: s.EmailResent, NoReissue: s.NoReissue}
 	if s.Progress != nil {
 		st.Progress = s.Progress.Time
 	} else {
 		st.Progress = o.CreationTimestamp.Time
 	}
 	if c := s.Claim; c != nil && c.Step != "" && c.At != nil {
-		st.Intent = &ca.Intent{Step: c.Step, At: c.At.Time, Attempt: int(c.Attempt)}
+		st.Intent = &ca.Intent{Step: c.Step, At: c.At.Time, Attempt: int(c.Attempt), Key: c.StepKeyFingerprint}
+	}
+	if r := s.Reissue; r != nil {
+		st.Reissue = &ca.Reissue{Replaces: r.Replaces.Time, Accepted: r.Accepted}
+	}
+	if e := s.SubscriptionEnd; e != nil {
+		end := e.Time
+		st.SubscriptionEnd = &end
 	}
 	for _, n := range s.Names {
 		ns := ca.NameState{Name: n.Name, OrderID: n.OrderID, Verified: n.Verified, LastError: n.LastError, Method: n.Method}
+		if n.VerifiedAt != nil {
+			ns.VerifiedAt = n.VerifiedAt.Time
+		}
 		if ch := n.Challenge; ch != nil {
 			ns.Challenge = &ca.Challenge{Name: n.Name, Type: ch.Type, Path: ch.Path, Content: ch.Content, Record: ch.Record, RecordType: ch.RecordType}
 		}
@@ -43,16 +53,24 @@ func StateOf(o *v1alpha1.ResellerOrder) *ca.State {
 func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now time.Time) {
 	s := &o.Status
 	prevChain := s.Chain
-	s.OrderID, s.Chain, s.EmailResent = st.OrderID, st.ChainPEM, st.EmailResent
+	s.OrderID, s.Chain, s.EmailResent, s.NoReissue = st.OrderID, st.ChainPEM, st.EmailResent, truncate(st.NoReissue, 1024)
 	if !st.Progress.IsZero() {
 		s.Progress = &metav1.Time{Time: st.Progress}
 	}
 	if s.Claim != nil {
 		if st.Intent != nil {
 			s.Claim.Step, s.Claim.At, s.Claim.Attempt = st.Intent.Step, &metav1.Time{Time: st.Intent.At}, int32(min(st.Intent.Attempt, math.MaxInt32)) //nolint:gosec // bounded on the line
+			s.Claim.StepKeyFingerprint = st.Intent.Key
 		} else {
-			s.Claim.Step, s.Claim.At = "", nil
+			s.Claim.Step, s.Claim.At, s.Claim.StepKeyFingerprint = "", nil, ""
 		}
+	}
+	s.Reissue = nil
+	if r := st.Reissue; r != nil {
+		s.Reissue = &v1alpha1.OrderReissue{Replaces: metav1.Time{Time: r.Replaces}, Accepted: r.Accepted}
+	}
+	if st.SubscriptionEnd != nil {
+		s.SubscriptionEnd = &metav1.Time{Time: *st.SubscriptionEnd}
 	}
 	old := map[string]v1alpha1.OrderName{}
 	for _, n := range s.Names {
@@ -63,7 +81,11 @@ func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now tim
 		on := v1alpha1.OrderName{Name: n.Name, OrderID: n.OrderID, Verified: n.Verified, LastError: n.LastError, Method: n.Method}
 		if n.Verified {
 			on.VerifiedAt = old[n.Name].VerifiedAt
-			if on.VerifiedAt == nil {
+			switch {
+			case on.VerifiedAt != nil:
+			case !n.VerifiedAt.IsZero():
+				on.VerifiedAt = &metav1.Time{Time: n.VerifiedAt}
+			default:
 				on.VerifiedAt = &metav1.Time{Time: now}
 			}
 		}
@@ -74,6 +96,9 @@ func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now tim
 	}
 	if s.Chain != "" && s.Chain != prevChain {
 		if c, err := obtained(s.Chain, request, now, len(s.Certificates) > 0); err == nil {
+			if c.Reissue {
+				s.Reissues++
+			}
 			s.Certificates = append(s.Certificates, c)
 			if len(s.Certificates) > maxCertificates {
 				s.Certificates = s.Certificates[len(s.Certificates)-maxCertificates:]
@@ -90,7 +115,7 @@ func stateOf(s *v1alpha1.OrderStatus) v1alpha1.OrderState {
 	case v1alpha1.OrderExpired, v1alpha1.OrderCanceled, v1alpha1.OrderFailed:
 		return s.State
 	}
-	reissuing := s.Claim != nil && s.Claim.Step == StepReissue
+	reissuing := s.Reissue != nil
 	switch {
 	case s.Chain != "" && !reissuing:
 		return v1alpha1.OrderIssued

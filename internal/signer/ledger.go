@@ -3,7 +3,6 @@ package signer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/go-logr/logr"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -26,12 +24,22 @@ import (
 // Reasons of the Events the ledger raises on a request.
 const (
 	ReasonOrderClaimed = "OrderClaimed"
+	// ReasonOrderAdopted (Warning): an order left open by a request that is
+	// gone, or bought by a paid call whose answer was lost, is continued.
 	ReasonOrderAdopted = "OrderAdopted"
 	ReasonOrderInUse   = "OrderInUse"
 	ReasonOrderReused  = "OrderReused"
+	// ReasonOrderReissued: a renewal reissues a paid order for free.
+	ReasonOrderReissued = "OrderReissued"
 	// ReasonOrderNotRepeated: cert-manager asked again on a stale cache
 	// for a certificate just delivered; nothing is bought.
 	ReasonOrderNotRepeated = "OrderNotRepeated"
+	// ReasonUnknownOutcome (Warning): a paid call ended without a known
+	// outcome.
+	ReasonUnknownOutcome = "UnknownOutcome"
+	// ReasonOrderAbandoned (Warning): an order of the request's
+	// Certificate no request will finish was canceled or marked abandoned.
+	ReasonOrderAbandoned = "OrderAbandoned"
 )
 
 // holdRecheck is how often a held request looks again.
@@ -69,7 +77,7 @@ func (s *Signer) newLedgerRequest(live client.Object, issuer issuerapi.Issuer, s
 	return &ledgerRequest{
 		live:        live,
 		ref:         ref,
-		fingerprint: order.KeyFingerprint(csr.RawSubjectPublicKeyInfo),
+		fingerprint: ca.KeyFingerprint(csr.RawSubjectPublicKeyInfo),
 		key:         order.NewKey(v1alpha1.IssuerReference{Kind: kind, Name: issuer.GetName(), SecretNamespace: secretNS}, spec.Provider(), product, years, req.DNSNames),
 		ns:          ns,
 		certificate: live.GetAnnotations()[cmapi.CertificateNameKey],
@@ -92,56 +100,115 @@ type servedError struct{ chain string }
 
 func (e *servedError) Error() string { return "served from the ledger" }
 
+// claimed is the order a request works on, as orderFor found it.
+type claimed struct {
+	order *v1alpha1.ResellerOrder
+	// fresh: claimed by this call (a new order or a reissue): its
+	// progress is this call's, and orders the Certificate left open are
+	// looked at.
+	fresh bool
+	// renew: a new order renewing an earlier one for the same names.
+	renew bool
+	// known are the expiry times of the certificates the ledger holds for
+	// the names.
+	known []time.Time
+}
+
 // orderFor finds or claims the ResellerOrder a request works on: the
 // decision is order.Decide's, this carries it out. It returns the order
-// claimed by this request (and whether it was claimed just now), a
-// *servedError with a chain to return as is, or a ca.PendingError to wait.
-func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, presenter *challenge.Tracker) (_ *v1alpha1.ResellerOrder, claimedNow bool, _ error) {
+// claimed by this request, a *servedError with a chain to return as is, or
+// a ca.PendingError to wait.
+func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, presenter *challenge.Tracker) (*claimed, error) {
 	l := s.ledger()
 	orders, err := l.Orders(ctx, lr.ns, lr.key)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	d, err := order.Decide(order.Input{Orders: orders, Request: lr.ref, KeyFingerprint: lr.fingerprint, Alive: s.claimantAlive(ctx), Holder: s.holder(ctx, lr), Now: s.Now()})
+	d, err := order.Decide(order.Input{
+		Orders: orders, Request: lr.ref, KeyFingerprint: lr.fingerprint,
+		Policy: spec.RenewalPolicy(), Horizon: horizon(req.Duration),
+		Alive: s.claimantAlive(ctx), Holder: s.holder(ctx, lr), Now: s.Now(),
+	})
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
+	c := &claimed{known: known(orders)}
 	claim := v1alpha1.OrderClaim{Request: lr.ref, KeyFingerprint: lr.fingerprint}
 	switch d.Action {
 	case order.Continue:
-		return d.Order, false, nil
+		c.order = d.Order
+		return c, nil
 	case order.Serve:
 		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderReused, "%s", d.Reason)
-		return nil, false, &servedError{chain: d.Order.Status.Chain}
+		return nil, &servedError{chain: d.Order.Status.Chain}
 	case order.Hold:
 		s.event(lr.live, issuer, corev1.EventTypeWarning, ReasonOrderNotRepeated, "%s", d.Reason)
-		return nil, false, ca.Pending(d.Reason, holdRecheck)
+		return nil, ca.Pending(d.Reason, holdRecheck)
 	case order.Wait:
 		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderInUse, "%s", d.Reason)
-		return nil, false, ca.Pending(d.Reason, 10*time.Second)
+		return nil, ca.Pending(d.Reason, 10*time.Second)
 	case order.TakeOver:
 		o, err := l.TakeOver(ctx, d.Order, claim)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		s.event(lr.live, issuer, corev1.EventTypeWarning, ReasonOrderAdopted, "%s", d.Reason)
+		s.notes(lr.live, issuer, spec).Adopted(ctx, d.Reason)
 		s.point(ctx, lr.live, o.Name)
-		return o, false, nil
+		c.order = o
+		return c, nil
+	case order.Reissue:
+		o, err := l.Reissue(ctx, d.Order, claim, d.Replaces)
+		if err != nil {
+			return nil, err
+		}
+		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderReissued, "%s", d.Reason)
+		s.point(ctx, lr.live, o.Name)
+		c.order, c.fresh = o, true
+		return c, nil
 	}
 	// Nothing is bought for a request the solvers cannot validate.
 	if err := dcv.CheckWildcards(presenter.Router.Solvers, presenter.Router.Labels, req.DNSNames); err != nil {
-		return nil, false, ca.Permanent(err)
+		return nil, ca.Permanent(err)
 	}
 	if err := s.checkSolvers(spec, presenter.Router, presenter.Issuer, req.DNSNames); err != nil {
-		return nil, false, ca.Permanent(err)
+		return nil, ca.Permanent(err)
 	}
-	o, err := s.claimNew(ctx, lr, issuer, spec, req, d, claim)
-	return o, err == nil, err
+	var verified []v1alpha1.OrderName
+	if spec.SSLCI != nil {
+		verified = order.Verified(orders)
+	}
+	o, err := s.claimNew(ctx, lr, issuer, spec, req, d, claim, verified)
+	if err != nil {
+		return nil, err
+	}
+	c.order, c.fresh, c.renew = o, true, d.Renew
+	return c, nil
+}
+
+// horizon is how long a reissued certificate must last before the next
+// renewal: cert-manager renews at two thirds of a certificate's life by
+// default, and a duration of 0 is its default of 90 days.
+func horizon(duration time.Duration) time.Duration {
+	if duration <= 0 {
+		duration = 90 * day
+	}
+	return duration * 2 / 3
+}
+
+// known lists the expiry times of the certificates obtained on orders.
+func known(orders []v1alpha1.ResellerOrder) []time.Time {
+	var out []time.Time
+	for _, o := range orders {
+		for _, c := range o.Status.Certificates {
+			out = append(out, c.NotAfter.Time)
+		}
+	}
+	return out
 }
 
 // claimNew creates the next order of the key, after the spend guard let it
 // through; both under one lock, so two requests never take the last slot.
-func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, d order.Decision, claim v1alpha1.OrderClaim) (*v1alpha1.ResellerOrder, error) {
+func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuerapi.Issuer, spec *v1alpha1.IssuerSpec, req ca.Request, d order.Decision, claim v1alpha1.OrderClaim, verified []v1alpha1.OrderName) (*v1alpha1.ResellerOrder, error) {
 	s.admission.Lock()
 	defer s.admission.Unlock()
 	if err := s.admit(ctx, issuer, spec, req); err != nil {
@@ -150,7 +217,7 @@ func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuera
 		}
 		return nil, err
 	}
-	o, err := s.ledger().Claim(ctx, lr.ns, lr.key, d.Seq, claim, lr.certificate)
+	o, err := s.ledger().Claim(ctx, lr.ns, lr.key, d.Seq, claim, lr.certificate, verified)
 	var race *order.RaceError
 	if errors.As(err, &race) {
 		return nil, ca.Pending(race.Error()+"; looking again", time.Second)
@@ -175,77 +242,11 @@ func (s *Signer) point(ctx context.Context, live client.Object, name string) {
 	}
 }
 
-// holder reads, live, what the request's cert-manager Certificate holds;
-// nil for a request without one.
-func (s *Signer) holder(ctx context.Context, lr *ledgerRequest) func() (*order.Holder, error) {
-	if lr.certificate == "" || lr.ref.Kind != "CertificateRequest" {
-		return nil
-	}
-	ns := lr.live.GetNamespace()
-	return func() (*order.Holder, error) {
-		crt := &cmapi.Certificate{}
-		if err := s.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: lr.certificate}, crt); err != nil {
-			if apierrors.IsNotFound(err) {
-				return nil, nil
-			}
-			return nil, fmt.Errorf("reading Certificate %s/%s: %w", ns, lr.certificate, err)
-		}
-		h := &order.Holder{Secret: ns + "/" + crt.Spec.SecretName}
-		for _, c := range crt.Status.Conditions {
-			if c.Type == cmapi.CertificateConditionIssuing {
-				h.Reason, h.Message = c.Reason, c.Message
-			}
-		}
-		if crt.Status.RenewalTime != nil {
-			h.RenewalTime = crt.Status.RenewalTime.Time
-		}
-		secret := &corev1.Secret{}
-		err := s.APIReader.Get(ctx, types.NamespacedName{Namespace: ns, Name: crt.Spec.SecretName}, secret)
-		switch {
-		case apierrors.IsNotFound(err):
-			return h, nil
-		case err != nil:
-			return nil, fmt.Errorf("reading Secret %s: %w", h.Secret, err)
-		}
-		if leaf, err := ca.Leaf(secret.Data[corev1.TLSCertKey]); err == nil {
-			h.Fingerprint, h.NotAfter = order.KeyFingerprint(leaf.RawSubjectPublicKeyInfo), leaf.NotAfter
-		}
-		return h, nil
-	}
-}
-
-// claimantAlive tells whether a request still works on its claim: it
-// exists, is the same object, and has not ended.
-func (s *Signer) claimantAlive(ctx context.Context) order.Claimant {
-	return func(ref v1alpha1.RequestReference) (bool, error) {
-		var obj client.Object = &cmapi.CertificateRequest{}
-		if ref.Kind == "CertificateSigningRequest" {
-			obj = &certificatesv1.CertificateSigningRequest{}
-		}
-		err := s.APIReader.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, obj)
-		switch {
-		case apierrors.IsNotFound(err):
-			return false, nil
-		case err != nil:
-			return false, fmt.Errorf("reading %s %s/%s, which claimed the order: %w", ref.Kind, ref.Namespace, ref.Name, err)
-		case obj.GetUID() != ref.UID:
-			return false, nil
-		}
-		switch r := obj.(type) {
-		case *cmapi.CertificateRequest:
-			return !requestDone(r.Status.Conditions), nil
-		case *certificatesv1.CertificateSigningRequest:
-			return len(r.Status.Certificate) == 0 && !csrFailed(r), nil
-		}
-		return false, nil
-	}
-}
-
 // failOrder records a request's permanent failure on its order. An order on
 // which nothing can have been paid is Failed, which frees its key for the
 // next request; any other keeps its state, so nothing is bought twice.
 func (s *Signer) failOrder(ctx context.Context, j *order.Journal, st *ca.State, cause error) {
-	if st.OrderID != "" || st.ChainPEM != "" || st.Intent != nil {
+	if st.Paid() {
 		return
 	}
 	if err := j.Fail(ctx, ca.CleanText(cause.Error())); err != nil {

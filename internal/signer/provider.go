@@ -15,16 +15,23 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
-// Provider is what the signer needs from a reseller.
+// Provider is what the signer needs from a reseller: the order protocol
+// over its calls (an *order.Protocol).
 type Provider interface {
 	// Check proves the credentials work and reads what the Issuer's status
 	// shows (a short detail, the balance where the reseller reports one).
 	Check(ctx context.Context) (ca.Health, error)
 	// Issue advances an order by one step.
 	Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error)
+	// Cancel gives up an open order no request will finish; false when
+	// the reseller offers no way.
+	Cancel(ctx context.Context, st *ca.State) (bool, error)
 }
+
+var _ Provider = (*order.Protocol)(nil)
 
 // Credentials is what an Issuer's Secrets hold for its reseller.
 type Credentials struct {
@@ -34,34 +41,24 @@ type Credentials struct {
 	CABundle []byte
 }
 
-// ProviderBuilder makes the Provider for an Issuer spec and its credentials;
-// presenter publishes the request's challenges (nil: the default).
-type ProviderBuilder func(spec *v1alpha1.IssuerSpec, creds Credentials, presenter ca.Presenter) (Provider, error)
+// ProviderBuilder makes the Provider for an Issuer spec and its
+// credentials; pub publishes the request's challenges (nil for a health
+// check, which publishes nothing).
+type ProviderBuilder func(spec *v1alpha1.IssuerSpec, creds Credentials, pub ca.Publisher) (Provider, error)
 
-// Resellers builds real reseller clients.
+// Resellers builds the order protocol over real reseller clients.
 type Resellers struct {
-	// Presenter is the default presenter (the built-in HTTP responder).
-	Presenter ca.Presenter
-	Now       func() time.Time
-	// Timeout bounds each call to a reseller.
+	Now func() time.Time
+	// Timeout bounds each call to a reseller; every paid call is bounded
+	// by order.PaidCallBound of it.
 	Timeout time.Duration
 	// Metrics instruments every call; Log gets a debug line per call.
 	Metrics *ca.Metrics
 	Log     logr.Logger
 }
 
-// paidCallBound bounds every paid call; staleAfter, how old an unanswered
-// paid-call intent must be before another worker may assume the call is
-// over, derives from it.
-func (r *Resellers) paidCallBound() time.Duration { return ca.PaidCallBound(r.Timeout) }
-
-func (r *Resellers) staleAfter() time.Duration { return ca.StaleAfter(r.paidCallBound()) }
-
 // Build is a ProviderBuilder.
-func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, presenter ca.Presenter) (Provider, error) {
-	if presenter == nil {
-		presenter = r.Presenter
-	}
+func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, pub ca.Publisher) (Provider, error) {
 	var roots *x509.CertPool
 	if len(creds.CABundle) > 0 {
 		roots = x509.NewCertPool()
@@ -70,18 +67,25 @@ func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, presente
 		}
 	}
 	hc := r.Metrics.HTTPClient(spec.Provider(), r.Timeout, r.Log, roots)
+	var calls order.Reseller
+	var err error
 	switch {
 	case spec.SSLCI != nil:
-		return r.sslci(spec.SSLCI, string(creds.Secret), hc, presenter)
+		calls, err = r.sslci(spec.SSLCI, string(creds.Secret), hc, pub)
 	case spec.SSLMarket != nil:
-		return r.sslmarket(spec.SSLMarket, string(creds.Secret), hc, presenter)
+		calls, err = r.sslmarket(spec.SSLMarket, string(creds.Secret), hc, pub)
 	case spec.CyberSSL != nil:
-		return r.cyberssl(spec.CyberSSL, string(creds.Secret), hc, presenter)
+		calls, err = r.cyberssl(spec.CyberSSL, string(creds.Secret), hc, pub)
+	default:
+		err = ca.Permanent(errors.New("spec sets no provider"))
 	}
-	return nil, ca.Permanent(errors.New("spec sets no provider"))
+	if err != nil {
+		return nil, err
+	}
+	return &order.Protocol{Reseller: calls, Now: r.Now, PaidCallBound: order.PaidCallBound(r.Timeout)}, nil
 }
 
-func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
+func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
 	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
@@ -90,36 +94,16 @@ func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, p
 	if method == "" {
 		method = sslci.MethodHTTP
 	}
-	f := sslci.Flow{Client: c, Method: method, Presenter: presenter, Now: r.Now, StaleAfter: r.staleAfter(), PaidCallBound: r.paidCallBound()}
-	if sel, ok := presenter.(solverSelector); ok {
-		// Each name is verified the way its solver publishes: http01 → http,
-		// dns01 → dns. SSLCI has no email validation.
-		f.MethodFor = func(name string) string {
-			return methodFor(sel, name, sslci.MethodHTTP, sslci.MethodDNS, "")
-		}
-	}
-	return &sslciProvider{Flow: f}, nil
+	return &sslci.Reseller{Client: c, Method: method, Publisher: pub, Now: r.Now}, nil
 }
 
-type sslciProvider struct{ sslci.Flow }
-
-func (p *sslciProvider) Check(ctx context.Context) (ca.Health, error) {
-	if _, err := p.Client.List(ctx); err != nil {
-		if sslci.IsUnauthorized(err) || sslci.IsForbidden(err) {
-			return ca.Health{}, ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
-		}
-		return ca.Health{}, fmt.Errorf("SSLCI GET /api: %w", err)
-	}
-	return ca.Health{}, nil
-}
-
-func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
+func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
 	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
 	}
 	o, a, t, inv := spec.Owner, spec.Auth, spec.Tech, spec.Invoice
-	return &sslmarketProvider{Flow: sslmarket.Flow{
+	return &sslmarket.Reseller{
 		Client:       c,
 		ProductCode:  spec.ProductCode,
 		Years:        int(spec.Years),
@@ -131,96 +115,36 @@ func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.C
 			InvoiceName: inv.Name, InvoiceStreet: inv.Street, InvoiceCity: inv.City, InvoiceZip: inv.Zip, InvoiceCountry: string(inv.Country),
 			InvoiceEmail: string(inv.Email), InvoiceIC: inv.BusinessID, InvoiceDIC: inv.VATNumber,
 		},
-		Presenter:     presenter,
-		Now:           r.Now,
-		StaleAfter:    r.staleAfter(),
-		PaidCallBound: r.paidCallBound(),
-		MethodFor:     sslmarketMethods(presenter),
-	}}, nil
+		Publisher: pub,
+		Now:       r.Now,
+	}, nil
 }
 
-// solverSelector tells which of the Issuer's solvers validates a name;
-// *challenge.Tracker is one.
-type solverSelector interface {
-	Selected(name string) (*v1alpha1.Solver, bool)
-}
-
-// methodFor names a reseller's method for the kind of solver selected for
-// name, or "" when no solver is selected (the provider block's method then
-// applies).
-func methodFor(sel solverSelector, name, http, dns, email string) string {
-	s, ok := sel.Selected(name)
-	switch {
-	case !ok:
-		return ""
-	case s.HTTP01 != nil:
-		return http
-	case s.DNS01 != nil:
-		return dns
-	case s.Email != nil:
-		return email
-	}
-	return ""
-}
-
-func sslmarketMethods(presenter ca.Presenter) func(string) string {
-	sel, ok := presenter.(solverSelector)
-	if !ok {
-		return nil
-	}
-	return func(name string) string {
-		return methodFor(sel, name, sslmarket.DVAuthFile, sslmarket.DVAuthDNS, sslmarket.DVAuthEmail)
-	}
-}
-
-func cybersslMethods(presenter ca.Presenter) func(string) (string, string) {
-	sel, ok := presenter.(solverSelector)
-	if !ok {
-		return nil
-	}
-	return func(name string) (string, string) {
-		m := methodFor(sel, name, cyberssl.DVMethodHTTP, cyberssl.DVMethodDNS, cyberssl.DVMethodEmail)
-		if s, ok := sel.Selected(name); ok && s.Email != nil && len(s.Email.Approvers) > 0 {
-			return m, string(s.Email.Approvers[0])
-		}
-		return m, ""
-	}
-}
-
-type sslmarketProvider struct{ sslmarket.Flow }
-
-func (p *sslmarketProvider) Check(ctx context.Context) (ca.Health, error) {
-	return ca.Health{}, p.Flow.Check(ctx)
-}
-
-func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client, presenter ca.Presenter) (Provider, error) {
+func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
 	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(hc))
 	if err != nil {
 		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
 	}
-	f := &cyberssl.Flow{
-		Client:        c,
-		ProductID:     cyberssl.ID(spec.ProductID),
-		Period:        int(spec.Period),
-		DVMethod:      spec.DVMethod,
-		Admin:         cybersslContact(spec.Admin),
-		Presenter:     presenter,
-		Now:           r.Now,
-		StaleAfter:    r.staleAfter(),
-		PaidCallBound: r.paidCallBound(),
-		MethodFor:     cybersslMethods(presenter),
+	rs := &cyberssl.Reseller{
+		Client:    c,
+		ProductID: cyberssl.ID(spec.ProductID),
+		Period:    int(spec.Period),
+		DVMethod:  spec.DVMethod,
+		Admin:     cybersslContact(spec.Admin),
+		Publisher: pub,
+		Now:       r.Now,
 	}
 	for _, e := range spec.ApproverEmails {
-		f.Approvers = append(f.Approvers, string(e))
+		rs.Approvers = append(rs.Approvers, string(e))
 	}
 	if spec.Tech != nil {
 		tech := cybersslContact(*spec.Tech)
-		f.Tech = &tech
+		rs.Tech = &tech
 	}
 	if o := spec.Org; o != nil {
-		f.Org = &cyberssl.Organization{Name: o.Name, Division: o.Division, AddressLine: o.AddressLine, City: o.City, Country: string(o.Country), Phone: o.Phone, PostalCode: o.PostalCode, Region: o.Region}
+		rs.Org = &cyberssl.Organization{Name: o.Name, Division: o.Division, AddressLine: o.AddressLine, City: o.City, Country: string(o.Country), Phone: o.Phone, PostalCode: o.PostalCode, Region: o.Region}
 	}
-	return f, nil
+	return rs, nil
 }
 
 func cybersslContact(c v1alpha1.CyberSSLContact) cyberssl.Contact {

@@ -67,6 +67,8 @@ type Signer struct {
 	MaxRetryDuration time.Duration
 	// Waits records why requests wait, for the metrics (nil: not recorded).
 	Waits *metrics.Waits
+	// Counters counts adoptions and unknown paid outcomes (nil: none).
+	Counters OrderCounters
 
 	// admission serializes the spend guard's count-and-admit.
 	admission sync.Mutex
@@ -117,7 +119,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if err != nil {
 		return signer.PEMBundle{}, signer.PermanentError{Err: err}
 	}
-	o, claimed, err := s.orderFor(ctx, lr, issuer, spec, req, presenter)
+	c, err := s.orderFor(ctx, lr, issuer, spec, req, presenter)
 	var served *servedError
 	if errors.As(err, &served) {
 		res, err := ca.VerifyChain(req, []byte(served.chain))
@@ -136,11 +138,14 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	if err != nil {
 		return signer.PEMBundle{}, err
 	}
-	st := order.StateOf(o)
-	// The flow updates st: finish sees what it paid. An order claimed just
-	// now has this call's progress, not the request's.
-	a.st, a.stored = st, !claimed
-	journal := &order.Journal{Client: s.Client, Reader: s.APIReader, Order: o, Request: live.GetName(), RequestUID: live.GetUID(), Now: s.Now}
+	if c.fresh {
+		s.releaseLeftOpen(ctx, lr, issuer, p)
+	}
+	st := order.StateOf(c.order)
+	// The protocol updates st: finish sees what it paid. An order claimed
+	// just now has this call's progress, not the request's.
+	a.st, a.stored = st, !c.fresh
+	journal := &order.Journal{Client: s.Client, Reader: s.APIReader, Order: c.order, Request: live.GetName(), RequestUID: live.GetUID(), Now: s.Now, Notes: s.notes(live, issuer, spec)}
 	if legacy != nil && !st.Started() && st.ChainPEM == "" {
 		// An older version kept the state on the request: it moves to the
 		// order, so an order it started is continued, not bought again.
@@ -150,6 +155,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		st = legacy
 		a.st, a.stored = st, true
 	}
+	req.Renew, req.Known = c.renew, c.known
 	req.ResendEmail = live.GetAnnotations()[v1alpha1.AnnotationResendEmail]
 	resent := st.EmailResent
 	// The paid calls are counted for this Issuer.
@@ -254,10 +260,11 @@ func (s *Signer) liveObject(ctx context.Context, cr signer.CertificateRequestObj
 	return obj, nil
 }
 
-// provider builds the reseller client from the Issuer's spec and Secret.
-// The Secret and CA bundle are read live when fresh is set, else at most
+// provider builds the order protocol over the Issuer's reseller, from its
+// spec and Secret; pub publishes the request's challenges (nil: none). The
+// Secret and CA bundle are read live when fresh is set, else at most
 // CredentialsMaxAge ago.
-func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presenter ca.Presenter, fresh bool) (Provider, error) {
+func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, pub ca.Publisher, fresh bool) (Provider, error) {
 	spec, ok := v1alpha1.SpecOf(issuer)
 	if !ok {
 		return nil, signer.PermanentError{Err: fmt.Errorf("unexpected issuer type %T", issuer)}
@@ -289,7 +296,7 @@ func (s *Signer) provider(ctx context.Context, issuer issuerapi.Issuer, presente
 		}
 		creds.CABundle = bundle
 	}
-	p, err := s.Build(spec, creds, presenter)
+	p, err := s.Build(spec, creds, pub)
 	if err != nil {
 		return nil, toSignerError(err, time.Minute)
 	}

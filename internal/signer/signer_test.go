@@ -70,6 +70,8 @@ func (p *fakeProvider) Check(context.Context) (ca.Health, error) {
 	return ca.Health{Detail: p.checkDetail}, p.checkErr
 }
 
+func (p *fakeProvider) Cancel(context.Context, *ca.State) (bool, error) { return false, nil }
+
 func (p *fakeProvider) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error) {
 	p.mu.Lock()
 	p.issueCalls = append(p.issueCalls, issueCall{req: req, st: *st})
@@ -95,7 +97,7 @@ type fakeBuilder struct {
 	specs   []*v1alpha1.IssuerSpec
 }
 
-func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, creds Credentials, _ ca.Presenter) (Provider, error) {
+func (b *fakeBuilder) Build(spec *v1alpha1.IssuerSpec, creds Credentials, _ ca.Publisher) (Provider, error) {
 	secret := creds.Secret
 	b.mu.Lock()
 	defer b.mu.Unlock()

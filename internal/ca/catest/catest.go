@@ -23,9 +23,11 @@ type Journal struct {
 	// the state is persisted.
 	After func(*ca.State) error
 
-	mu    sync.Mutex
-	saved string
-	saves int
+	mu       sync.Mutex
+	saved    string
+	saves    int
+	adopted  []string
+	unknowns []string
 }
 
 var _ ca.Journal = (*Journal)(nil)
@@ -62,6 +64,34 @@ func (j *Journal) SaveOutcome(ctx context.Context, st *ca.State) error {
 		}
 	}
 	return err
+}
+
+// Adopted implements ca.Journal: it keeps the message.
+func (j *Journal) Adopted(_ context.Context, message string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.adopted = append(j.adopted, message)
+}
+
+// Unknown implements ca.Journal: it keeps the message.
+func (j *Journal) Unknown(_ context.Context, message string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.unknowns = append(j.unknowns, message)
+}
+
+// Adoptions and Unknowns are what Adopted and Unknown recorded.
+func (j *Journal) Adoptions() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]string(nil), j.adopted...)
+}
+
+// Unknowns is what Unknown recorded.
+func (j *Journal) Unknowns() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]string(nil), j.unknowns...)
 }
 
 // Load returns what a restarted process would read: nil before any save.

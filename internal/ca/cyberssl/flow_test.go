@@ -22,6 +22,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
@@ -37,6 +38,8 @@ const (
 type filePresenter struct {
 	mu        sync.Mutex
 	presented map[string]ca.Challenge
+	// methods, when set, names the Issuer's solver per name.
+	methods func(name string) ca.Method
 }
 
 func (p *filePresenter) Present(_ context.Context, ch ca.Challenge) error {
@@ -50,6 +53,13 @@ func (p *filePresenter) Present(_ context.Context, ch ca.Challenge) error {
 }
 
 func (p *filePresenter) Ready(context.Context, ca.Challenge) (bool, error) { return true, nil }
+
+func (p *filePresenter) Method(name string) ca.Method {
+	if p.methods == nil {
+		return ca.Method{}
+	}
+	return p.methods(name)
+}
 
 // clock is the fake time of flow and sandbox; the sandbox reads it from its
 // handler goroutines.
@@ -77,7 +87,8 @@ type fixture struct {
 	journal   *catest.Journal
 	presenter *filePresenter
 	clock     *clock
-	flow      *cyberssl.Flow
+	r         *cyberssl.Reseller
+	flow      *order.Protocol
 }
 
 var (
@@ -118,7 +129,7 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 	srv := httptest.NewServer(f.sb)
 	t.Cleanup(srv.Close)
 	f.apiURL = srv.URL + "/v1/"
-	f.flow = &cyberssl.Flow{
+	f.r = &cyberssl.Reseller{
 		Client:    f.client(t, apiKey),
 		ProductID: 1,
 		Period:    1,
@@ -126,10 +137,11 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 		Admin: cyberssl.Contact{
 			FirstName: "Ada", LastName: "Admin", Phone: "+1 555 0100", Title: "Ops", Email: "ada@example.com",
 		},
-		Presenter:  f.presenter,
-		Now:        f.clock.now,
-		StaleAfter: time.Minute,
+		Publisher: f.presenter,
+		Now:       f.clock.now,
 	}
+	// An unanswered claim is stale after a minute.
+	f.flow = &order.Protocol{Reseller: f.r, Now: f.clock.now, PaidCallBound: 40 * time.Second}
 	return f
 }
 
@@ -194,19 +206,19 @@ func requireIssued(t *testing.T, res *ca.Result, names ...string) {
 
 func TestFlowCheck(t *testing.T) {
 	f := newFixture(t)
-	h, err := f.flow.Check(context.Background())
+	h, err := f.r.Check(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "product 1 PositiveSSL (dv)", h.Detail)
 	assert.Equal(t, &ca.Money{Amount: "1000.00", Currency: "USD"}, h.Balance)
 
-	f.flow.ProductID = 99
-	_, err = f.flow.Check(context.Background())
+	f.r.ProductID = 99
+	_, err = f.r.Check(context.Background())
 	require.Error(t, err)
 	assert.True(t, ca.IsPermanent(err), "%v", err)
 	assert.Contains(t, err.Error(), "product 99")
 
-	f.flow.ProductID = 3
-	_, err = f.flow.Check(context.Background())
+	f.r.ProductID = 3
+	_, err = f.r.Check(context.Background())
 	assert.True(t, ca.IsPermanent(err), "an OV product without organization: %v", err)
 }
 
@@ -385,7 +397,7 @@ func TestFlowRefusesBeforeOrdering(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.flow.ProductID, f.flow.DVMethod = tc.product, tc.method
+			f.r.ProductID, f.r.DVMethod = tc.product, tc.method
 			_, err := f.step(t, request(t, tc.names...))
 			require.Error(t, err)
 			assert.True(t, ca.IsPermanent(err), "%v", err)
@@ -398,8 +410,8 @@ func TestFlowRefusesBeforeOrdering(t *testing.T) {
 
 func TestFlowWrongKey(t *testing.T) {
 	f := newFixture(t)
-	f.flow.Client = f.client(t, "wrong-key")
-	_, err := f.flow.Check(context.Background())
+	f.r.Client = f.client(t, "wrong-key")
+	_, err := f.r.Check(context.Background())
 	assert.True(t, ca.IsCredentials(err), "%v", err)
 	assert.NotContains(t, err.Error(), "wrong-key")
 
@@ -430,7 +442,7 @@ func TestFlowSessionExpiryIsTransparent(t *testing.T) {
 func TestFlowDNSAndEmailWait(t *testing.T) {
 	t.Run("dns", func(t *testing.T) {
 		f := newFixture(t)
-		f.flow.ProductID, f.flow.DVMethod = 2, cyberssl.DVMethodDNS
+		f.r.ProductID, f.r.DVMethod = 2, cyberssl.DVMethodDNS
 		_, err := f.step(t, request(t, "*.example.com", "example.com"))
 		p, pending := ca.IsPending(err)
 		require.True(t, pending, "%v", err)
@@ -447,7 +459,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 	})
 	t.Run("email", func(t *testing.T) {
 		f := newFixture(t)
-		f.flow.DVMethod, f.flow.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
+		f.r.DVMethod, f.r.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
 		req := request(t, "example.com", "www.example.com")
 		_, err := f.step(t, req)
 		p, pending := ca.IsPending(err)
@@ -481,7 +493,7 @@ func (f *fixture) openMails() []mailbox.Mail {
 
 func TestFlowEmailApproved(t *testing.T) {
 	f := newFixture(t)
-	f.flow.DVMethod, f.flow.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
+	f.r.DVMethod, f.r.Approvers = cyberssl.DVMethodEmail, []string{"admin@example.com"}
 	names := []string{"example.com", "www.example.com"}
 	req := request(t, names...)
 	_, err := f.step(t, req)
@@ -507,7 +519,8 @@ func TestFlowPerNameMethods(t *testing.T) {
 		"example.com":     {cyberssl.DVMethodHTTP, ""},
 		"www.example.com": {cyberssl.DVMethodEmail, "ops@example.com"},
 	}
-	f.flow.MethodFor = func(name string) (string, string) { m := methods[name]; return m[0], m[1] }
+	kinds := map[string]string{cyberssl.DVMethodHTTP: ca.HTTP01, cyberssl.DVMethodDNS: ca.DNS01, cyberssl.DVMethodEmail: ca.Email}
+	f.presenter.methods = func(name string) ca.Method { m := methods[name]; return ca.Method{Type: kinds[m[0]], Approver: m[1]} }
 	names := []string{"example.com", "www.example.com"}
 	req := request(t, names...)
 	_, err := f.step(t, req)

@@ -21,6 +21,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
@@ -32,12 +33,14 @@ func (filePresenter) Present(context.Context, ca.Challenge) error { return nil }
 func (filePresenter) Ready(context.Context, ca.Challenge) (bool, error) {
 	return true, nil
 }
+func (filePresenter) Method(string) ca.Method { return ca.Method{} }
 
 type fixture struct {
 	sb      *sandbox.Sandbox
 	journal *catest.Journal
 	now     time.Time
-	flow    *sslci.Flow
+	r       *sslci.Reseller
+	flow    *order.Protocol
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -52,7 +55,9 @@ func newFixture(t *testing.T) *fixture {
 	client, err := sslci.New(api.URL+sandbox.SSLCIPath, "tok")
 	require.NoError(t, err)
 	f.sb = sb
-	f.flow = &sslci.Flow{Client: client, Method: sslci.MethodHTTP, Presenter: filePresenter{}, Now: func() time.Time { return f.now }, StaleAfter: time.Minute}
+	f.r = &sslci.Reseller{Client: client, Method: sslci.MethodHTTP, Publisher: filePresenter{}, Now: func() time.Time { return f.now }}
+	// An unanswered claim is stale after a minute.
+	f.flow = &order.Protocol{Reseller: f.r, Now: func() time.Time { return f.now }, PaidCallBound: 40 * time.Second}
 	return f
 }
 
@@ -183,12 +188,13 @@ func (manualPresenter) Present(context.Context, ca.Challenge) error { return nil
 func (manualPresenter) Ready(context.Context, ca.Challenge) (bool, error) {
 	return false, fmt.Errorf("serve it by hand: %w", ca.ErrManual)
 }
+func (manualPresenter) Method(string) ca.Method { return ca.Method{} }
 
 // A manual challenge is not waited for: SSLCI is asked, for free, and the
 // request goes on once SSLCI sees what the person published.
 func TestFlowManualChallengeResumesWhenPublished(t *testing.T) {
 	f := newFixture(t)
-	f.flow.Presenter = manualPresenter{}
+	f.r.Publisher = manualPresenter{}
 	names := []string{"a.example.com"}
 	res, err := f.drive(t, ca.Request{CSR: csrFor(t, names...), DNSNames: names})
 	require.NoError(t, err)

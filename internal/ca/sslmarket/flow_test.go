@@ -25,6 +25,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
@@ -34,14 +35,25 @@ const (
 	flowToken   = "flow-token"
 	flowAccount = "acme"
 	flowMount   = "/sslmarket/api"
-	staleAfter  = time.Minute
+	// paidCallBound makes an unanswered claim stale after a minute.
+	paidCallBound = 40 * time.Second
+	staleAfter    = time.Minute
 )
 
 // presenter records what the flow presented; catest.ChallengeServer serves
-// the journal's open HTTP challenges, like the responder.
+// the journal's open HTTP challenges, like the responder. methods, when
+// set, names the Issuer's solver per name.
 type presenter struct {
 	mu        sync.Mutex
 	presented []ca.Challenge
+	methods   func(name string) ca.Method
+}
+
+func (p *presenter) Method(name string) ca.Method {
+	if p.methods == nil {
+		return ca.Method{}
+	}
+	return p.methods(name)
 }
 
 func (p *presenter) Present(_ context.Context, ch ca.Challenge) error {
@@ -59,7 +71,8 @@ type flowFixture struct {
 	journal   *catest.Journal
 	presenter *presenter
 	now       time.Time
-	flow      *sslmarket.Flow
+	r         *sslmarket.Reseller
+	flow      *order.Protocol
 	apiURL    string
 }
 
@@ -93,16 +106,16 @@ func newFlowFixture(t *testing.T) *flowFixture {
 	f.apiURL = api.URL + flowMount
 	client, err := sslmarket.New(f.apiURL, flowToken)
 	require.NoError(t, err)
-	f.flow = &sslmarket.Flow{
+	f.r = &sslmarket.Reseller{
 		Client:       client,
 		ProductCode:  "rapidssl-rapidssl-dv",
 		Years:        1,
 		DVAuthMethod: sslmarket.DVAuthFile,
 		Contacts:     contacts(),
-		Presenter:    f.presenter,
+		Publisher:    f.presenter,
 		Now:          func() time.Time { return f.now },
-		StaleAfter:   staleAfter,
 	}
+	f.flow = &order.Protocol{Reseller: f.r, Now: func() time.Time { return f.now }, PaidCallBound: paidCallBound}
 	return f
 }
 
@@ -256,8 +269,8 @@ func TestFlowCrashAfterOrderAdoptsIt(t *testing.T) {
 
 	f.now = f.now.Add(2 * staleAfter)
 	_, err = f.step(t, req)
-	p := requirePending(t, err)
-	assert.Contains(t, p, "adopted SSLmarket order")
+	requirePending(t, err)
+	assert.Len(t, f.journal.Adoptions(), 1, "the adoption is recorded")
 	st = f.journal.Load(t)
 	assert.Equal(t, "100001", st.OrderID, "the interrupted attempt's order")
 	assert.Nil(t, st.Intent)
@@ -333,7 +346,7 @@ func TestFlowRefusesBeforeOrdering(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFlowFixture(t)
-			f.flow.ProductCode, f.flow.DVAuthMethod = tc.product, tc.method
+			f.r.ProductCode, f.r.DVAuthMethod = tc.product, tc.method
 			_, err := f.step(t, request(t, tc.names...))
 			require.Error(t, err)
 			assert.True(t, ca.IsPermanent(err), "%v", err)
@@ -361,9 +374,9 @@ func TestFlowWrongToken(t *testing.T) {
 	f := newFlowFixture(t)
 	client, err := sslmarket.New(f.apiURL, "wrong-token")
 	require.NoError(t, err)
-	f.flow.Client = client
+	f.r.Client = client
 
-	err = f.flow.Check(context.Background())
+	_, err = f.r.Check(context.Background())
 	assert.True(t, ca.IsCredentials(err), "%v", err)
 
 	_, err = f.step(t, request(t, "a.example.com"))
@@ -373,10 +386,11 @@ func TestFlowWrongToken(t *testing.T) {
 
 func TestFlowCheck(t *testing.T) {
 	f := newFlowFixture(t)
-	require.NoError(t, f.flow.Check(context.Background()))
+	_, err := f.r.Check(context.Background())
+	require.NoError(t, err)
 
-	f.flow.ProductCode = "no-such-product"
-	err := f.flow.Check(context.Background())
+	f.r.ProductCode = "no-such-product"
+	_, err = f.r.Check(context.Background())
 	assert.True(t, ca.IsPermanent(err), "%v", err)
 	assert.Contains(t, err.Error(), "spec.sslmarket.productCode")
 }
@@ -384,7 +398,7 @@ func TestFlowCheck(t *testing.T) {
 func TestFlowDNSAndEmailWait(t *testing.T) {
 	t.Run("DNS", func(t *testing.T) {
 		f := newFlowFixture(t)
-		f.flow.ProductCode, f.flow.DVAuthMethod = "rapidssl-rapidssl-wildcard-dv", sslmarket.DVAuthDNS
+		f.r.ProductCode, f.r.DVAuthMethod = "rapidssl-rapidssl-wildcard-dv", sslmarket.DVAuthDNS
 		req := request(t, "example.com", "*.example.com")
 		_, err := f.step(t, req)
 		requirePending(t, err)
@@ -402,7 +416,7 @@ func TestFlowDNSAndEmailWait(t *testing.T) {
 	})
 	t.Run("Email", func(t *testing.T) {
 		f := newFlowFixture(t)
-		f.flow.DVAuthMethod = sslmarket.DVAuthEmail
+		f.r.DVAuthMethod = sslmarket.DVAuthEmail
 		req := request(t, "a.example.com")
 		_, err := f.step(t, req)
 		requirePending(t, err)
@@ -433,7 +447,7 @@ func approveAll(t *testing.T, mail *mailbox.Mailbox) int {
 
 func TestFlowEmailApprovedAndResent(t *testing.T) {
 	f := newFlowFixture(t)
-	f.flow.DVAuthMethod = sslmarket.DVAuthEmail
+	f.r.DVAuthMethod = sslmarket.DVAuthEmail
 	names := []string{"a.example.com", "b.example.com"}
 	req := request(t, names...)
 	_, err := f.step(t, req)
@@ -460,11 +474,11 @@ func TestFlowEmailApprovedAndResent(t *testing.T) {
 
 func TestFlowSolversMustAgree(t *testing.T) {
 	f := newFlowFixture(t)
-	f.flow.MethodFor = func(name string) string {
+	f.presenter.methods = func(name string) ca.Method {
 		if strings.HasPrefix(name, "dns.") {
-			return sslmarket.DVAuthDNS
+			return ca.Method{Type: ca.DNS01}
 		}
-		return sslmarket.DVAuthFile
+		return ca.Method{Type: ca.HTTP01}
 	}
 	_, err := f.step(t, request(t, "www.example.com", "dns.example.com"))
 	require.True(t, ca.IsPermanent(err), "%v", err)
@@ -472,7 +486,7 @@ func TestFlowSolversMustAgree(t *testing.T) {
 	assert.Equal(t, 0, f.stats().Orders)
 
 	// When they agree, the solvers' method wins over dvAuthMethod.
-	f.flow.MethodFor = func(string) string { return sslmarket.DVAuthEmail }
+	f.presenter.methods = func(string) ca.Method { return ca.Method{Type: ca.Email} }
 	_, err = f.step(t, request(t, "www.example.com", "dns.example.com"))
 	requirePending(t, err)
 	assert.Len(t, f.mail.List(mailbox.Filter{}), 2, "ordered with Email validation")
@@ -497,13 +511,14 @@ func TestFlowClaimTimeIsTakenAtTheClaim(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(slow.Close)
-	f.flow.Client, err = sslmarket.New(slow.URL+flowMount, flowToken)
+	f.r.Client, err = sslmarket.New(slow.URL+flowMount, flowToken)
 	require.NoError(t, err)
 	f.flow.Now = func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		return clock
 	}
+	f.r.Now = f.flow.Now
 	var claimedAt time.Time
 	f.journal.Fail = func(st *ca.State) error {
 		if st.Intent != nil && claimedAt.IsZero() {

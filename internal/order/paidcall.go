@@ -1,4 +1,4 @@
-package ca
+package order
 
 import (
 	"context"
@@ -23,10 +23,10 @@ func PaidCallBound(timeout time.Duration) time.Duration { return paidCallHTTPCal
 // to save its outcome. It derives from the bound, so no call outlasts it.
 func StaleAfter(bound time.Duration) time.Duration { return bound + saveMargin }
 
-// PaidCall is the context of a paid call: a shutdown of the caller must not
+// paidContext is the context of a paid call: a shutdown of the caller must not
 // abandon it halfway, so it does not end with ctx, but it ends after bound
 // (none when bound is not positive), so StaleAfter holds.
-func PaidCall(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
+func paidContext(ctx context.Context, bound time.Duration) (context.Context, context.CancelFunc) {
 	detached := context.WithoutCancel(ctx)
 	if bound <= 0 {
 		return context.WithCancel(detached)

@@ -1,4 +1,4 @@
-package ca
+package order
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestPaidCall(t *testing.T) {
+func TestPaidContext(t *testing.T) {
 	parent, cancelParent := context.WithCancel(context.Background())
-	call, cancel := PaidCall(parent, time.Minute)
+	call, cancel := paidContext(parent, time.Minute)
 	defer cancel()
 	cancelParent()
 	require.NoError(t, call.Err(), "a shutdown does not abandon a paid call")
@@ -19,7 +19,7 @@ func TestPaidCall(t *testing.T) {
 	require.True(t, ok, "a paid call is bounded")
 	assert.WithinDuration(t, time.Now().Add(time.Minute), deadline, 5*time.Second)
 
-	unbounded, cancel2 := PaidCall(context.Background(), 0)
+	unbounded, cancel2 := paidContext(context.Background(), 0)
 	defer cancel2()
 	_, ok = unbounded.Deadline()
 	assert.False(t, ok)
