@@ -59,7 +59,15 @@ func VerifyChain(req Request, chainPEM []byte) (*Result, error) {
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}, CurrentTime: leaf.NotBefore}); err != nil {
+	// Checked at a moment every certificate of the chain is valid, not by
+	// our clock: the reseller's may be hours off.
+	at := leaf.NotBefore
+	for _, c := range certs {
+		if c.NotBefore.After(at) {
+			at = c.NotBefore
+		}
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}, CurrentTime: at}); err != nil {
 		return nil, fmt.Errorf("the issued chain does not verify: %w", err)
 	}
 	res := &Result{}

@@ -42,7 +42,7 @@ func (r *Reseller) Follow(ctx context.Context, req ca.Request, st *ca.State, j c
 	case ClassFinal:
 		return nil, ca.Permanent(fmt.Errorf("CyberSSL order %s is %s: %s", id, status.Status, finalWords(status.Status)))
 	}
-	if err := r.challenges(ctx, req, id, st, j); err != nil {
+	if err := r.challenges(ctx, req, id, status.DVMethod, st, j); err != nil {
 		return nil, err
 	}
 	open := st.OpenChallenges()
@@ -54,19 +54,25 @@ func (r *Reseller) Follow(ctx context.Context, req ca.Request, st *ca.State, j c
 
 // challenges asks for the order's validation options when the answer that
 // carried them was lost or unreadable (an adopted order, a malformed
-// option), and saves what it learns.
-func (r *Reseller) challenges(ctx context.Context, req ca.Request, id ID, st *ca.State, j ca.Journal) error {
+// option), and saves what it learns. An adopted order is validated the
+// way it was placed (ordered, its order_status dv_method) until align
+// switches its names.
+func (r *Reseller) challenges(ctx context.Context, req ca.Request, id ID, ordered string, st *ca.State, j ca.Journal) error {
 	if len(st.Names) > 0 && len(st.OpenChallenges()) == len(st.Names) {
 		return nil
 	}
 	if len(st.Names) == 0 {
-		primary, _, err := splitNames(req)
-		if err != nil {
-			return ca.Permanent(err)
+		method := strings.TrimSpace(ordered)
+		if method == "" {
+			primary, _, err := splitNames(req)
+			if err != nil {
+				return ca.Permanent(err)
+			}
+			if method, err = r.orderMethod(req.DNSNames, primary); err != nil {
+				return ca.Permanent(err)
+			}
 		}
-		if method, err := r.orderMethod(req.DNSNames, primary); err == nil {
-			r.placed(st, req.DNSNames, method, DVOptions{})
-		}
+		r.placed(st, req.DNSNames, method, DVOptions{})
 	}
 	if err := r.fetchChallenges(ctx, id, st); err != nil {
 		return err
