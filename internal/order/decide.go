@@ -152,16 +152,16 @@ func Decide(in Input) (Decision, error) {
 			return Decision{Action: Serve, Order: o, Reason: fmt.Sprintf("ResellerOrder %s already holds a certificate for this key", o.Name)}, nil
 		}
 	}
-	why := reissuable(in, o)
-	if why == "" {
-		return Decision{Action: Reissue, Order: o, Replaces: lastNotAfter(o), Reason: fmt.Sprintf("reissuing ResellerOrder %s for free: its subscription runs until %s", o.Name, o.Status.SubscriptionEnd.UTC().Format(time.RFC3339))}, nil
-	}
 	h, err := holder()
 	if err != nil {
 		return Decision{}, err
 	}
 	if d, held := hold(in, h, o); held {
 		return d, nil
+	}
+	why := reissuable(in, o)
+	if why == "" {
+		return Decision{Action: Reissue, Order: o, Replaces: lastNotAfter(o), Reason: fmt.Sprintf("reissuing ResellerOrder %s for free: its subscription runs until %s", o.Name, o.Status.SubscriptionEnd.UTC().Format(time.RFC3339))}, nil
 	}
 	return buy(fmt.Sprintf("ResellerOrder %s holds a certificate for another key and cannot be reissued: %s", o.Name, why)), nil
 }
@@ -260,8 +260,9 @@ func latestLive(orders []v1alpha1.ResellerOrder) *v1alpha1.ResellerOrder {
 // hold decides whether a request for names whose order was issued is
 // cert-manager asking again on a stale cache (issue 10): its Secret holds
 // this order's certificate, not yet due for renewal, while the reason it
-// gives is that the Secret is missing. It is asked only when the order
-// cannot be reissued for free.
+// gives is that the Secret is missing. It comes before a free reissue: a
+// reissue would replace a good certificate for nothing, use up a reissue,
+// and where the reseller keeps the first expiry end in a second order.
 func hold(in Input, h *Holder, o *v1alpha1.ResellerOrder) (Decision, bool) {
 	if h == nil {
 		return Decision{}, false

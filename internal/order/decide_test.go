@@ -30,6 +30,13 @@ func orderOf(seq int, claimant string, state v1alpha1.OrderState, chain string) 
 	return o
 }
 
+// subscribed gives o a subscription running two more years.
+func subscribed(o v1alpha1.ResellerOrder) v1alpha1.ResellerOrder {
+	end := metav1.NewTime(time.Now().AddDate(2, 0, 0))
+	o.Status.SubscriptionEnd = &end
+	return o
+}
+
 func TestDecide(t *testing.T) {
 	chain := string(testChain(t, time.Now().Add(90*24*time.Hour)))
 	tests := []struct {
@@ -64,6 +71,13 @@ func TestDecide(t *testing.T) {
 			holder: &Holder{Reason: "DoesNotExist"}, want: NewOrder, wantSeq: 2},
 		{name: "a Secret holding another certificate is not held", orders: []v1alpha1.ResellerOrder{orderOf(1, "other", v1alpha1.OrderIssued, chain)}, fingerprint: "new-key",
 			holder: &Holder{Fingerprint: "someone-else", NotAfter: time.Now().Add(80 * 24 * time.Hour), Reason: "DoesNotExist"}, want: NewOrder, wantSeq: 2},
+		// Issue 10 with a subscription: a reissue is free but changes the
+		// Secret's certificate for nothing, and where the reseller keeps the
+		// first expiry (SSLmarket) it ends in a second order.
+		{name: "a subscription does not make a stale cache's request a reissue: hold", orders: []v1alpha1.ResellerOrder{subscribed(orderOf(1, "other", v1alpha1.OrderIssued, chain))}, fingerprint: "new-key",
+			holder: &Holder{Secret: "ns/web-tls", Fingerprint: Fingerprint(chain), NotAfter: time.Now().Add(80 * 24 * time.Hour), Reason: "DoesNotExist"}, want: Hold, wantOrder: testKey().OrderName(1)},
+		{name: "a renewal inside the subscription: reissue", orders: []v1alpha1.ResellerOrder{subscribed(orderOf(1, "other", v1alpha1.OrderIssued, chain))}, fingerprint: "new-key",
+			holder: &Holder{Fingerprint: Fingerprint(chain), NotAfter: time.Now().Add(20 * 24 * time.Hour), RenewalTime: time.Now().Add(-time.Hour), Reason: "Renewing"}, want: Reissue, wantOrder: testKey().OrderName(1)},
 		{name: "only final orders: buy the next", orders: []v1alpha1.ResellerOrder{orderOf(1, "other", v1alpha1.OrderFailed, ""), orderOf(2, "x", v1alpha1.OrderExpired, chain)}, want: NewOrder, wantSeq: 3},
 		{name: "the newest live order counts", orders: []v1alpha1.ResellerOrder{orderOf(1, "other", v1alpha1.OrderIssued, chain), orderOf(2, "me", v1alpha1.OrderOrdered, "")}, want: Continue, wantOrder: testKey().OrderName(2)},
 	}
