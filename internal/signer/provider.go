@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -55,10 +54,33 @@ type Resellers struct {
 	// Metrics instruments every call; Log gets a debug line per call.
 	Metrics *ca.Metrics
 	Log     logr.Logger
+
+	// clients holds one client per Issuer configuration.
+	clients issuerClients
 }
 
-// Build is a ProviderBuilder.
+// Build is a ProviderBuilder. The client of an Issuer configuration is
+// built once and reused (issuerClients); the per-request parts around it
+// (the publisher) are new each time.
 func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, pub ca.Publisher) (Provider, error) {
+	c, err := r.clients.get(spec, creds, r.Now(), func() (*issuerClient, error) { return r.newClient(spec, creds) })
+	if err != nil {
+		return nil, err
+	}
+	var calls order.Reseller
+	switch {
+	case spec.SSLCI != nil:
+		calls = r.sslci(spec.SSLCI, c.sslci, pub)
+	case spec.SSLMarket != nil:
+		calls = r.sslmarket(spec.SSLMarket, c, pub)
+	case spec.CyberSSL != nil:
+		calls = r.cyberssl(spec.CyberSSL, c, pub)
+	}
+	return &order.Protocol{Reseller: calls, Now: r.Now, PaidCallBound: order.PaidCallBound(r.Timeout)}, nil
+}
+
+// newClient builds the typed client of spec's reseller.
+func (r *Resellers) newClient(spec *v1alpha1.IssuerSpec, creds Credentials) (*issuerClient, error) {
 	var roots *x509.CertPool
 	if len(creds.CABundle) > 0 {
 		roots = x509.NewCertPool()
@@ -67,44 +89,40 @@ func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, pub ca.P
 		}
 	}
 	hc := r.Metrics.HTTPClient(spec.Provider(), r.Timeout, r.Log, roots)
-	var calls order.Reseller
+	c := &issuerClient{}
 	var err error
 	switch {
 	case spec.SSLCI != nil:
-		calls, err = r.sslci(spec.SSLCI, string(creds.Secret), hc, pub)
+		if c.sslci, err = sslci.New(string(spec.SSLCI.URL), string(creds.Secret), sslci.WithHTTPClient(hc)); err != nil {
+			return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
+		}
 	case spec.SSLMarket != nil:
-		calls, err = r.sslmarket(spec.SSLMarket, string(creds.Secret), hc, pub)
+		if c.sslmarket, err = sslmarket.New(string(spec.SSLMarket.URL), string(creds.Secret), sslmarket.WithHTTPClient(hc)); err != nil {
+			return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
+		}
 	case spec.CyberSSL != nil:
-		calls, err = r.cyberssl(spec.CyberSSL, string(creds.Secret), hc, pub)
+		if c.cyberssl, err = cyberssl.New(string(spec.CyberSSL.URL), string(creds.Secret), cyberssl.WithHTTPClient(hc)); err != nil {
+			return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
+		}
 	default:
-		err = ca.Permanent(errors.New("spec sets no provider"))
+		return nil, ca.Permanent(errors.New("spec sets no provider"))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &order.Protocol{Reseller: calls, Now: r.Now, PaidCallBound: order.PaidCallBound(r.Timeout)}, nil
+	return c, nil
 }
 
-func (r *Resellers) sslci(spec *v1alpha1.SSLCI, token string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
-	c, err := sslci.New(string(spec.URL), token, sslci.WithHTTPClient(hc))
-	if err != nil {
-		return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
-	}
+func (r *Resellers) sslci(spec *v1alpha1.SSLCI, c *sslci.Client, pub ca.Publisher) order.Reseller {
 	method := spec.Method
 	if method == "" {
 		method = sslci.MethodHTTP
 	}
-	return &sslci.Reseller{Client: c, Method: method, Publisher: pub, Now: r.Now}, nil
+	return &sslci.Reseller{Client: c, Method: method, Publisher: pub, Now: r.Now}
 }
 
-func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
-	c, err := sslmarket.New(string(spec.URL), token, sslmarket.WithHTTPClient(hc))
-	if err != nil {
-		return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
-	}
+func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, c *issuerClient, pub ca.Publisher) order.Reseller {
 	o, a, t, inv := spec.Owner, spec.Auth, spec.Tech, spec.Invoice
 	return &sslmarket.Reseller{
-		Client:       c,
+		Client:       c.sslmarket,
+		ProductList:  &c.products,
 		ProductCode:  spec.ProductCode,
 		Years:        int(spec.Years),
 		DVAuthMethod: spec.DVAuthMethod,
@@ -117,22 +135,19 @@ func (r *Resellers) sslmarket(spec *v1alpha1.SSLMarket, token string, hc *http.C
 		},
 		Publisher: pub,
 		Now:       r.Now,
-	}, nil
+	}
 }
 
-func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Client, pub ca.Publisher) (order.Reseller, error) {
-	c, err := cyberssl.New(string(spec.URL), apiKey, cyberssl.WithHTTPClient(hc))
-	if err != nil {
-		return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
-	}
+func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, c *issuerClient, pub ca.Publisher) order.Reseller {
 	rs := &cyberssl.Reseller{
-		Client:    c,
-		ProductID: cyberssl.ID(spec.ProductID),
-		Period:    int(spec.Period),
-		DVMethod:  spec.DVMethod,
-		Admin:     cybersslContact(spec.Admin),
-		Publisher: pub,
-		Now:       r.Now,
+		Client:         c.cyberssl,
+		ProductDetails: &c.details,
+		ProductID:      cyberssl.ID(spec.ProductID),
+		Period:         int(spec.Period),
+		DVMethod:       spec.DVMethod,
+		Admin:          cybersslContact(spec.Admin),
+		Publisher:      pub,
+		Now:            r.Now,
 	}
 	for _, e := range spec.ApproverEmails {
 		rs.Approvers = append(rs.Approvers, string(e))
@@ -144,7 +159,7 @@ func (r *Resellers) cyberssl(spec *v1alpha1.CyberSSL, apiKey string, hc *http.Cl
 	if o := spec.Org; o != nil {
 		rs.Org = &cyberssl.Organization{Name: o.Name, Division: o.Division, AddressLine: o.AddressLine, City: o.City, Country: string(o.Country), Phone: o.Phone, PostalCode: o.PostalCode, Region: o.Region}
 	}
-	return rs, nil
+	return rs
 }
 
 func cybersslContact(c v1alpha1.CyberSSLContact) cyberssl.Contact {

@@ -48,7 +48,7 @@ func (r *Reseller) orderRequest(ctx context.Context, req ca.Request) (OrderReque
 	if err != nil {
 		return OrderRequest{}, ca.Permanent(err)
 	}
-	prod, err := r.product(ctx, false)
+	prod, err := r.product(ctx, false, false)
 	if err != nil {
 		return OrderRequest{}, err
 	}

@@ -39,6 +39,10 @@ type Reseller struct {
 	// order's are switched with change_dv_method); nil for a health check.
 	Publisher ca.Publisher
 	Now       func() time.Time
+	// ProductDetails, when set, keeps the product's details for its MaxAge
+	// (one per Issuer, shared by its requests); nil reads them for every
+	// order.
+	ProductDetails *ca.Cached[Product]
 }
 
 // maxListed is how many challenges a pending reason spells out.
@@ -71,7 +75,7 @@ func (r *Reseller) Check(ctx context.Context) (ca.Health, error) {
 	if err != nil {
 		return ca.Health{}, checkErr(fmt.Errorf("reading the balance: %w", err))
 	}
-	prod, err := r.product(ctx, false)
+	prod, err := r.product(ctx, false, true)
 	if err != nil {
 		return ca.Health{}, err
 	}
@@ -107,13 +111,27 @@ func (r *Reseller) checkConfig() error {
 	return nil
 }
 
-// product reads the product details. claimed: an order may exist, so
-// unclear errors are not permanent.
-func (r *Reseller) product(ctx context.Context, claimed bool) (Product, error) {
-	resp, err := r.Client.ProductDetails(ctx, r.ProductID)
+// product reads the product details (now when fresh is set, else possibly
+// kept in ProductDetails). claimed: an order may exist, so unclear errors
+// are not permanent.
+func (r *Reseller) product(ctx context.Context, claimed, fresh bool) (Product, error) {
+	read := func(ctx context.Context) (Product, error) {
+		resp, err := r.Client.ProductDetails(ctx, r.ProductID)
+		if err != nil {
+			return Product{}, err
+		}
+		return resp.Product, nil
+	}
+	var prod Product
+	var err error
+	if r.ProductDetails == nil {
+		prod, err = read(ctx)
+	} else {
+		prod, err = r.ProductDetails.Get(ctx, r.Now(), fresh, read)
+	}
 	switch {
 	case err == nil:
-		return resp.Product, nil
+		return prod, nil
 	case IsNotFound(err):
 		return Product{}, ca.Permanent(fmt.Errorf("CyberSSL has no product %d: %s", r.ProductID, apiMessage(err)))
 	}

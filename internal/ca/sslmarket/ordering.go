@@ -23,7 +23,7 @@ func (r *Reseller) Prepare(ctx context.Context, req ca.Request, _ *ca.State, _ c
 	if len(req.DNSNames) == 0 {
 		return nil, ca.Permanent(errors.New("the request names no DNS name"))
 	}
-	p, err := r.product(ctx)
+	p, err := r.product(ctx, false)
 	if err != nil {
 		return nil, err
 	}

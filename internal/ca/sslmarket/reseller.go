@@ -33,6 +33,9 @@ type Reseller struct {
 	// the Issuer selects per name; nil for a health check.
 	Publisher ca.Publisher
 	Now       func() time.Time
+	// ProductList, when set, keeps the product list for its MaxAge (one per
+	// Issuer, shared by its requests); nil reads it for every order.
+	ProductList *ca.Cached[[]Product]
 }
 
 // Step is the paid call: an order, validated once paid.
@@ -44,15 +47,15 @@ func (r *Reseller) SubscriptionYears() int { return max(r.Years, 1) }
 // Check proves that the token works and that the configured product exists
 // (GET /product/list).
 func (r *Reseller) Check(ctx context.Context) (ca.Health, error) {
-	_, err := r.product(ctx)
+	_, err := r.product(ctx, true)
 	return ca.Health{}, err
 }
 
-// product looks the configured product up. A missing or non-SSL product is
-// a ca.PermanentError naming the spec field; a refused token is a
-// ca.CredentialsError.
-func (r *Reseller) product(ctx context.Context) (Product, error) {
-	products, err := r.Client.Products(ctx)
+// product looks the configured product up, in a product list read now when
+// fresh is set. A missing or non-SSL product is a ca.PermanentError naming
+// the spec field; a refused token is a ca.CredentialsError.
+func (r *Reseller) product(ctx context.Context, fresh bool) (Product, error) {
+	products, err := r.products(ctx, fresh)
 	if err != nil {
 		return Product{}, classify(fmt.Errorf("SSLmarket GET /product/list: %w", err), false)
 	}
@@ -70,6 +73,14 @@ func (r *Reseller) product(ctx context.Context) (Product, error) {
 		return Product{}, ca.Permanent(fmt.Errorf("spec.sslmarket.productCode: SSLmarket product %q is a %s, not a server (TLS) certificate", r.ProductCode, p.ProductType))
 	}
 	return p, nil
+}
+
+// products reads the product list, or takes the one kept in ProductList.
+func (r *Reseller) products(ctx context.Context, fresh bool) ([]Product, error) {
+	if r.ProductList == nil {
+		return r.Client.Products(ctx)
+	}
+	return r.ProductList.Get(ctx, r.Now(), fresh, r.Client.Products)
 }
 
 // orderID is the saved order id as a number.
