@@ -50,5 +50,5 @@ func TestPrometheusRule(t *testing.T) {
 	var file map[string]any
 	require.NoError(t, yaml.Unmarshal(data, &file))
 	assert.Equal(t, file["groups"], groups)
-	assert.Len(t, groups[0].(map[string]any)["rules"], 4, "the four alerts")
+	assert.Len(t, groups[0].(map[string]any)["rules"], 5, "the five alerts")
 }

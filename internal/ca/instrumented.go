@@ -59,6 +59,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	return m, nil
 }
 
+// Known starts the order counters of Issuer i at provider at 0, so that
+// the series exist before their first event: an alert on increase() sees
+// the first unknown outcome or adoption too (a series born at 1 shows no
+// increase).
+func (m *Metrics) Known(i IssuerLabels, provider string) {
+	if m != nil {
+		for _, c := range []*prometheus.CounterVec{m.orders, m.reissues, m.adopted, m.unknown} {
+			c.WithLabelValues(i.Kind, i.Namespace, i.Name, provider)
+		}
+	}
+}
+
 // Adopted counts an order adopted for Issuer i at provider.
 func (m *Metrics) Adopted(i IssuerLabels, provider string) {
 	if m != nil {

@@ -14,8 +14,12 @@ import (
 // Probe reads an Issuer's credentials and asks its reseller whether they
 // work (the health check behind the Issuer's Ready condition). Refused
 // credentials stay retryable, and their error names the Secret to fix:
-// fixing it must heal the Issuer without touching its spec.
+// fixing it must heal the Issuer without touching its spec. It also starts
+// the Issuer's order counters at 0 (an alert sees their first increase).
 func (s *Signer) Probe(ctx context.Context, issuer issuerapi.Issuer) (ca.Health, error) {
+	if spec, ok := v1alpha1.SpecOf(issuer); ok && s.Counters != nil {
+		s.Counters.Known(issuerLabels(issuer), spec.Provider())
+	}
 	// The health check reads the credentials live, and so refreshes what
 	// Signs use.
 	p, err := s.provider(ctx, issuer, nil, true)

@@ -15,6 +15,8 @@ import (
 // OrderCounters counts what the order protocol decides about money nobody
 // asked for; *ca.Metrics is one.
 type OrderCounters interface {
+	// Known starts the counters of an Issuer at 0 (its health check).
+	Known(i ca.IssuerLabels, provider string)
 	Adopted(i ca.IssuerLabels, provider string)
 	UnknownOutcome(i ca.IssuerLabels, provider string)
 }
