@@ -95,6 +95,8 @@ func TestStepBoundaries(t *testing.T) {
 		// Window 4: adoption took the earliest match, not the one closest
 		// after the claim.
 		{name: "an earlier order of the same key", before: answered, decoy: true, want: recovered},
+		{name: "an earlier order of the same key, the reseller's clock 3 hours behind", cfg: rigConfig{offset: -3 * time.Hour}, before: answered, decoy: true, want: recovered},
+		{name: "an earlier order of the same key, the reseller's clock 3 hours ahead", cfg: rigConfig{offset: 3 * time.Hour}, before: answered, decoy: true, want: recovered},
 	}
 	for _, tt := range tests {
 		for _, r := range resellers {

@@ -51,7 +51,10 @@ func (p *Protocol) recover(ctx context.Context, req ca.Request, key string, st *
 // in bought: the reseller's time within ca.ClockSkew of the call (which ran
 // within PaidCallBound of its claim), the call's key in the CSR or
 // certificate (an order whose key cannot be read is never adopted), and of
-// several, the one closest to the claim. Certificates that cannot be
+// several, the one placed last: the one closest after the claim, whatever
+// the reseller's clock (an offset moves all its times alike, and only the
+// claimed call can have placed an order for this key after the claim, as
+// claims are taken one at a time). Certificates that cannot be
 // fetched again (stranded) are returned apart; known are the expiry times
 // of certificates the ledger holds already, which are not the call's.
 // A reissue's Find returns the order itself only when it shows the reissue.
@@ -69,7 +72,7 @@ func (p *Protocol) choose(found []ca.Found, in *ca.Intent, known []time.Time) (b
 			continue
 		}
 		if f.Stranded {
-			if stranded == nil || closer(f, stranded, in.At) {
+			if stranded == nil || f.At.After(stranded.At) {
 				stranded = f
 			}
 			continue
@@ -77,16 +80,11 @@ func (p *Protocol) choose(found []ca.Found, in *ca.Intent, known []time.Time) (b
 		if f.PublicKey == nil || ca.KeyFingerprint(f.PublicKey) != in.Key {
 			continue
 		}
-		if best == nil || closer(f, best, in.At) {
+		if best == nil || f.At.After(best.At) {
 			best = f
 		}
 	}
 	return best, stranded
-}
-
-// closer reports whether a was placed closer to at than b.
-func closer(a, b *ca.Found, at time.Time) bool {
-	return a.At.Sub(at).Abs() < b.At.Sub(at).Abs()
 }
 
 func isKnown(notAfter time.Time, known []time.Time) bool {
