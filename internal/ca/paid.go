@@ -23,6 +23,8 @@ const (
 // any zone on Earth (UTC-12 to UTC+14) is allowed. Recovery takes an order
 // for an interrupted paid call's only if the reseller's time for it is
 // within ClockSkew of the call; the key, names and product decide the rest.
+// It is the one such constant (README, "Assumptions": clock skew; each
+// reseller's assumptions.go says where it applies).
 const ClockSkew = 14 * time.Hour
 
 // PaidCall is one reseller call that costs money (an order, SSLCI's

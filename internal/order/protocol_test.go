@@ -88,6 +88,10 @@ func TestStepBoundaries(t *testing.T) {
 		// clock was not found and bought again.
 		{name: "the reseller's clock 3 hours behind", cfg: rigConfig{offset: -3 * time.Hour}, before: answered, want: recovered},
 		{name: "the reseller's clock 3 hours ahead", cfg: rigConfig{offset: 3 * time.Hour}, before: answered, want: recovered},
+		// Its times in an unknown zone, read as UTC: UTC+13 (Samoa) and
+		// UTC-11 are inside ca.ClockSkew.
+		{name: "the reseller's times in UTC+13", cfg: rigConfig{offset: 13 * time.Hour}, before: answered, want: recovered},
+		{name: "the reseller's times in UTC-11", cfg: rigConfig{offset: -11 * time.Hour}, before: answered, want: recovered},
 		// Window 3: CyberSSL checked its product and configuration before
 		// the search, so an Issuer edit after a crash failed the request for
 		// good and orphaned the paid order.

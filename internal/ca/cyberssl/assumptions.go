@@ -111,8 +111,11 @@
 //     domains_included, period, amount, valid_from, valid_till, dv_method,
 //     partner_order_id, plus product_id and date_created
 //     ("YYYY-MM-DD HH:MM:SS", UTC; RFC 3339, a bare date or Unix seconds are
-//     also read). OrderList.Matching finds a lost order by names and time;
-//     an order without a readable date never matches a time bound.
+//     also read). OrderList.Matching finds a lost order by names and a
+//     date_created no earlier than ca.ClockSkew (14 h, the one clock-skew
+//     constant of all resellers) before the intent: "UTC" is the vendor's
+//     word, the sandbox's clock was minutes off. An order without a
+//     readable date never matches a time bound.
 //     domains_included is one comma-separated string or a list.
 //  13. ssl_certificates documents no parameter, not even token: it is
 //     called without a session.

@@ -83,5 +83,9 @@
 //  17. Recovery. SSLCI has no download endpoint: a certificate bought by a
 //     finalize whose answer was lost (crash, dropped connection) shows up in
 //     GET /api but cannot be fetched. The flow never buys a second one: the
-//     request fails naming the crt_id, for a human to decide.
+//     request fails naming the crt_id, for a human to decide. A
+//     certificate's add_time counts as the finalize's when it is within
+//     ca.ClockSkew (14 h, the one clock-skew constant of all resellers) of
+//     the intent; the same slack shortens the 29 days a verification is
+//     reused.
 package sslci

@@ -94,9 +94,10 @@
 //  11. Time. The formats of "datetime" and "date" fields are not
 //     documented; ParseTime accepts RFC 3339, "2006-01-02 15:04:05",
 //     "2006-01-02" and a few more, and takes a value without a zone as UTC.
-//     The server may well use Czech local time (UTC+1/+2): recovery that
-//     compares "inserted" with its own clock must allow hours of slack and
-//     match on names first (OrderSummary.HasNames).
+//     The server may well use Czech local time (UTC+1/+2): recovery
+//     compares "inserted" with our clock within ca.ClockSkew (14 h, the
+//     one clock-skew constant of all resellers) and matches on names first
+//     (OrderSummary.HasNames).
 //  12. No cancellation. The document has no endpoint to cancel an order:
 //     an order whose id was lost cannot be undone through the API, only
 //     found again in the order list.
@@ -125,7 +126,7 @@
 //     every wildcard product in the document's list).
 //  19. Recovery. An order whose id was lost is found in GET /order/list by
 //     its set of names, its product, a state that is not final and an
-//     insertion time no earlier than three hours before the intent (the
-//     server's time zone is unknown), and is adopted only if its CSR
-//     carries the request's key.
+//     insertion time no earlier than ca.ClockSkew (14 h) before the intent
+//     (the server's time zone is unknown), and is adopted only if its CSR
+//     carries the request's key; of several, the one inserted last.
 package sslmarket
