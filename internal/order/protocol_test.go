@@ -125,7 +125,7 @@ func TestStepBoundaries(t *testing.T) {
 					var err error
 					decoy, err = r.place(e.apiURL, req)
 					require.NoError(t, err)
-					e.clock.advance(time.Hour)
+					e.clock.Advance(time.Hour)
 				}
 				e.claim(t, "r1", 1)
 				if tt.edit {
@@ -164,7 +164,7 @@ func (e *env) driveThroughCrashes(t *testing.T, req ca.Request) (*ca.Result, err
 		if !errors.Is(err, errCrash) {
 			return res, err
 		}
-		e.clock.advance(2 * time.Minute)
+		e.clock.Advance(2 * time.Minute)
 		if e.afterCrash != nil {
 			e.afterCrash()
 		}

@@ -31,6 +31,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
 
 // The rig runs the one order protocol (order.Protocol over the real
@@ -128,25 +129,6 @@ func sslmarketContacts() sslmarket.Contacts {
 	}
 }
 
-// clock is the fake time of the protocol; the sandbox keeps real time
-// (plus its offset).
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // notes counts what the protocol recorded through the journal.
 type notes struct {
 	mu               sync.Mutex
@@ -195,7 +177,7 @@ type env struct {
 	apiURL   string
 	k8s      client.Client
 	ledger   *order.Ledger
-	clock    *clock
+	clock    *sandboxtest.Clock
 	notes    *notes
 	key      order.Key
 	order    string
@@ -220,24 +202,24 @@ func newEnv(t *testing.T, r reseller, cfg rigConfig, names ...string) *env {
 	e := &env{
 		r:     r,
 		k8s:   fake.NewClientBuilder().WithScheme(scheme).WithStatusSubresource(&v1alpha1.ResellerOrder{}).Build(),
-		clock: &clock{t: time.Now().UTC().Truncate(time.Second)},
+		clock: sandboxtest.NewClock(time.Now().UTC().Truncate(time.Second)),
 		notes: &notes{},
 	}
-	e.ledger = &order.Ledger{Client: e.k8s, Reader: e.k8s, Now: e.clock.now}
+	e.ledger = &order.Ledger{Client: e.k8s, Reader: e.k8s, Now: e.clock.Now}
 	files := httptest.NewServer(http.HandlerFunc(e.serveChallenge))
 	t.Cleanup(files.Close)
 	sb, err := sandbox.New(sandbox.Config{
 		Accounts:      map[string]string{token: account},
 		HTTP01Address: strings.TrimPrefix(files.URL, "http://"),
-		Now:           func() time.Time { return e.clock.now().Add(cfg.offset) },
+		Now:           func() time.Time { return e.clock.Now().Add(cfg.offset) },
 	})
 	require.NoError(t, err)
 	api := httptest.NewServer(sb.Handler())
 	t.Cleanup(api.Close)
 	e.sb, e.apiURL = sb, api.URL
-	calls, err := r.calls(api.URL, publisher{}, e.clock.now)
+	calls, err := r.calls(api.URL, publisher{}, e.clock.Now)
 	require.NoError(t, err)
-	e.protocol = &order.Protocol{Reseller: calls, Now: e.clock.now, PaidCallBound: paidCallBound}
+	e.protocol = &order.Protocol{Reseller: calls, Now: e.clock.Now, PaidCallBound: paidCallBound}
 	e.key = order.NewKey(v1alpha1.IssuerReference{Kind: v1alpha1.KindResellerIssuer, Name: r.provider, SecretNamespace: ns}, r.provider, "", r.years, names)
 	return e
 }
@@ -263,7 +245,7 @@ func (e *env) read(t *testing.T) *v1alpha1.ResellerOrder {
 func (e *env) step(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
 	o := e.read(t)
-	j := &order.Journal{Client: e.k8s, Reader: e.k8s, Order: o, Request: e.request.Name, RequestUID: e.request.UID, Now: e.clock.now, Notes: e.notes}
+	j := &order.Journal{Client: e.k8s, Reader: e.k8s, Order: o, Request: e.request.Name, RequestUID: e.request.UID, Now: e.clock.Now, Notes: e.notes}
 	return e.protocol.Issue(context.Background(), req, order.StateOf(o), crashJournal{Journal: j, before: e.before, after: e.after})
 }
 
@@ -275,7 +257,7 @@ func (e *env) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
 		if _, pending := ca.IsPending(err); !pending {
 			return res, err
 		}
-		e.clock.advance(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	t.Fatal("the protocol never finished")
 	return nil, nil

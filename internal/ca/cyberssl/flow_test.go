@@ -26,6 +26,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
 
 const (
@@ -61,32 +62,13 @@ func (p *filePresenter) Method(name string) ca.Method {
 	return p.methods(name)
 }
 
-// clock is the fake time of flow and sandbox; the sandbox reads it from its
-// handler goroutines.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	mail      *mailbox.Mailbox
 	sb        *sandbox.Server
 	apiURL    string
 	journal   *catest.Journal
 	presenter *filePresenter
-	clock     *clock
+	clock     *sandboxtest.Clock
 	r         *cyberssl.Reseller
 	flow      *order.Protocol
 }
@@ -113,7 +95,7 @@ func newFixture(t *testing.T) *fixture {
 // validation.
 func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 	t.Helper()
-	f := &fixture{journal: &catest.Journal{}, clock: &clock{t: time.Now()}}
+	f := &fixture{journal: &catest.Journal{}, clock: sandboxtest.NewClock(time.Now())}
 	f.presenter = &filePresenter{}
 	files := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(files.Close)
@@ -124,7 +106,7 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 		Authority:     testAuthority(t),
 		HTTP01Address: strings.TrimPrefix(files.URL, "http://"),
 		IssueDelay:    delay,
-		Now:           f.clock.now,
+		Now:           f.clock.Now,
 	})
 	srv := httptest.NewServer(f.sb)
 	t.Cleanup(srv.Close)
@@ -138,10 +120,10 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 			FirstName: "Ada", LastName: "Admin", Phone: "+1 555 0100", Title: "Ops", Email: "ada@example.com",
 		},
 		Publisher: f.presenter,
-		Now:       f.clock.now,
+		Now:       f.clock.Now,
 	}
 	// An unanswered claim is stale after a minute.
-	f.flow = &order.Protocol{Reseller: f.r, Now: f.clock.now, PaidCallBound: 40 * time.Second}
+	f.flow = &order.Protocol{Reseller: f.r, Now: f.clock.Now, PaidCallBound: 40 * time.Second}
 	return f
 }
 
@@ -173,7 +155,7 @@ func (f *fixture) step(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
 	st := f.journal.Load(t)
 	if st == nil {
-		st = ca.NewState("cyberssl", f.clock.now())
+		st = ca.NewState("cyberssl", f.clock.Now())
 	}
 	return f.flow.Issue(context.Background(), req, st, f.journal)
 }
@@ -184,7 +166,7 @@ func (f *fixture) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
 	for range 20 {
 		res, err := f.step(t, req)
 		if _, pending := ca.IsPending(err); pending {
-			f.clock.advance(time.Second)
+			f.clock.Advance(time.Second)
 			continue
 		}
 		return res, err
@@ -267,13 +249,13 @@ func TestFlowWaitsForIssuance(t *testing.T) {
 	require.True(t, pending, "%v", err)
 	assert.Contains(t, p.Reason, "is Processing")
 	assert.Contains(t, p.Reason, "waiting for CyberSSL to issue")
-	f.clock.advance(time.Minute)
+	f.clock.Advance(time.Minute)
 	_, err = f.step(t, req)
 	p, _ = ca.IsPending(err)
 	require.NotNil(t, p, "%v", err)
 	assert.Equal(t, 15*time.Second, p.RequeueAfter, "waits grow from the order's progress")
 
-	f.clock.advance(time.Hour)
+	f.clock.Advance(time.Hour)
 	res, err := f.step(t, req)
 	require.NoError(t, err)
 	requireIssued(t, res, "a.example.com")
@@ -303,7 +285,7 @@ func TestFlowCrashAfterIntentOrdersOnceAfterStale(t *testing.T) {
 	assert.LessOrEqual(t, p.RequeueAfter, time.Minute)
 	require.Equal(t, 0, f.orders())
 
-	f.clock.advance(2 * time.Minute)
+	f.clock.Advance(2 * time.Minute)
 	res, err := f.drive(t, req)
 	require.NoError(t, err)
 	requireIssued(t, res, "a.example.com", "b.example.com")
@@ -320,7 +302,7 @@ func TestFlowCrashBeforeOrderIDSavedAdopts(t *testing.T) {
 	other := request(t, names...)
 	f.journal.After = func(st *ca.State) error {
 		if st.Intent != nil && f.orders() == 0 {
-			_, err := f.flow.Issue(context.Background(), other, ca.NewState("cyberssl", f.clock.now()), &catest.Journal{})
+			_, err := f.flow.Issue(context.Background(), other, ca.NewState("cyberssl", f.clock.Now()), &catest.Journal{})
 			require.True(t, isPending(err), "%v", err)
 		}
 		return nil
@@ -340,7 +322,7 @@ func TestFlowCrashBeforeOrderIDSavedAdopts(t *testing.T) {
 	require.Empty(t, st.OrderID)
 	require.NotNil(t, st.Intent)
 
-	f.clock.advance(2 * time.Minute)
+	f.clock.Advance(2 * time.Minute)
 	_, err = f.step(t, req)
 	require.True(t, isPending(err), "%v", err)
 	st = f.journal.Load(t)
