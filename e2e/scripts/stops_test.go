@@ -1,6 +1,7 @@
 // Package scripts holds no Go code: its test checks that the set-up scripts
 // and the Makefile stop with one line saying what is missing and how to fix
-// it, when Go, the Go module proxy, etcd or a C compiler cannot be had.
+// it, when Go, CA certificates, the Go module proxy, etcd or a C compiler
+// cannot be had.
 package scripts
 
 import (
@@ -64,6 +65,8 @@ func TestStopsWithOneLine(t *testing.T) {
 			[]string{"go is not installed", "https://go.dev/dl/"}},
 		{"go too old", tooOld, nil, nil, []string{"GOTOOLCHAIN=local"}, []string{"make", "build"},
 			[]string{"is too old for this module (go.mod needs go 1.99.0", "install Go 1.99.0 or newer"}},
+		{"no CA certificates", root, noPackages, nil, []string{"SSL_CERT_FILE=/nonexistent/ca.crt", "SSL_CERT_DIR=/nonexistent"}, []string{"make", "build"},
+			[]string{"no CA certificates", "sudo apt-get install ca-certificates", "SSL_CERT_FILE"}},
 		{"proxy unreachable: a tool", root, nil, nil, noProxy, []string{"e2e/scripts/tool.sh", "kubeconform"},
 			[]string{"[tool] no kubeconform: github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0 cannot be downloaded", "503", "make the Go module proxy reachable"}},
 		{"proxy unreachable: kube-apiserver", root, nil, nil, noProxy, []string{"e2e/scripts/kube-binaries.sh"},
