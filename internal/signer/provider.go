@@ -12,6 +12,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
@@ -93,15 +94,15 @@ func (r *Resellers) newClient(spec *v1alpha1.IssuerSpec, creds Credentials) (*is
 	var err error
 	switch {
 	case spec.SSLCI != nil:
-		if c.sslci, err = sslci.New(string(spec.SSLCI.URL), string(creds.Secret), sslci.WithHTTPClient(hc)); err != nil {
+		if c.sslci, err = sslci.New(string(spec.SSLCI.URL), string(creds.Secret), rest.WithHTTPClient(hc)); err != nil {
 			return nil, ca.Permanent(fmt.Errorf("spec.sslci: %w", err))
 		}
 	case spec.SSLMarket != nil:
-		if c.sslmarket, err = sslmarket.New(string(spec.SSLMarket.URL), string(creds.Secret), sslmarket.WithHTTPClient(hc)); err != nil {
+		if c.sslmarket, err = sslmarket.New(string(spec.SSLMarket.URL), string(creds.Secret), rest.WithHTTPClient(hc)); err != nil {
 			return nil, ca.Permanent(fmt.Errorf("spec.sslmarket: %w", err))
 		}
 	case spec.CyberSSL != nil:
-		if c.cyberssl, err = cyberssl.New(string(spec.CyberSSL.URL), string(creds.Secret), cyberssl.WithHTTPClient(hc)); err != nil {
+		if c.cyberssl, err = cyberssl.New(string(spec.CyberSSL.URL), string(creds.Secret), rest.WithHTTPClient(hc)); err != nil {
 			return nil, ca.Permanent(fmt.Errorf("spec.cyberssl: %w", err))
 		}
 	default:

@@ -63,8 +63,8 @@
 //     body's error fields or, if it has none, its first 200 bytes with
 //     control characters stripped. 5xx, 429 and 408 are temporary;
 //     Retry-After is kept. A 2xx body that is not JSON or lacks "success"
-//     wraps ErrMalformedResponse and is temporary (most likely a proxy
-//     page). Bodies above 1 MiB are not read (ErrResponseTooLarge for a
+//     wraps rest.ErrMalformedResponse and is temporary (most likely a proxy
+//     page). Bodies above 1 MiB are not read (rest.ErrResponseTooLarge for a
 //     2xx, not temporary).
 //  4. Scalars. PHP's json_encode may write numbers as strings and booleans
 //     as 1/"1"/"": ids (ID), counts (Int), money (Amount, kept as decimal
@@ -95,7 +95,7 @@
 //  8. certificate and certificate_chain of order_status are PEM.
 //     certificate_chain holds the intermediates and possibly the root; the
 //     caller verifies and splits it. An Activated answer without a
-//     certificate wraps ErrMalformedResponse (temporary).
+//     certificate wraps rest.ErrMalformedResponse (temporary).
 //  9. Statuses are the eight documented strings, compared case-insensitively
 //     (the US spelling "Canceled" counts as StatusCancelled). An unknown status is
 //     "waiting": a paid order never fails because of a status this client
@@ -122,7 +122,7 @@
 //  14. Money. add_ssl_order and order_extra_domains are the paid calls.
 //     Neither is ever retried by this package except after an auth
 //     refusal (2). An AddOrder answer without order_id wraps
-//     ErrMalformedResponse: the order may exist, look in Orders first.
+//     rest.ErrMalformedResponse: the order may exist, look in Orders first.
 //  15. valid_from / valid_till are dates (YYYY-MM-DD), taken as UTC.
 //  16. validate_csr's csr.san is a comma-separated string or a list.
 //  17. Contacts. The tech_* fields are sent only when Tech is given (the

@@ -71,18 +71,11 @@ type Client struct {
 	oldTokens []string
 }
 
-// Option configures a Client in New.
-type Option = rest.Option
-
-// WithHTTPClient replaces the default http.Client (30s timeout, redirects
-// not followed). A nil client is ignored.
-func WithHTTPClient(hc *http.Client) Option { return rest.WithHTTPClient(hc) }
-
 // New returns a client for baseURL (LiveBaseURL or SandboxBaseURL, or a
 // local sandbox). The URL must use https; plain http is accepted only for
 // loopback hosts. It must not carry user info, a query or a fragment.
 // Nothing is sent until the first call, which authenticates.
-func New(baseURL, apiKey string, opts ...Option) (*Client, error) {
+func New(baseURL, apiKey string, opts ...rest.Option) (*Client, error) {
 	c := &Client{apiKey: apiKey, authLock: make(chan struct{}, 1)}
 	var err error
 	c.Client, err = rest.New(rest.Config{
@@ -97,7 +90,7 @@ func New(baseURL, apiKey string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	if strings.TrimSpace(apiKey) == "" {
-		return nil, invalidArg("apiKey", "must not be empty")
+		return nil, provider.InvalidArg("apiKey", "must not be empty")
 	}
 	return c, nil
 }

@@ -78,7 +78,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 // client returns a new client (without a session).
 func (s *fuzzServer) client(t *testing.T) *Client {
 	t.Helper()
-	c, err := New(s.srv.URL+"/v1/", fuzzAPIKey, WithHTTPClient(s.hc))
+	c, err := New(s.srv.URL+"/v1/", fuzzAPIKey, rest.WithHTTPClient(s.hc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -115,7 +116,7 @@ func (s *apiServer) setAuth(h http.HandlerFunc) {
 	s.auth = h
 }
 
-func (s *apiServer) client(t *testing.T, key string, opts ...Option) *Client {
+func (s *apiServer) client(t *testing.T, key string, opts ...rest.Option) *Client {
 	t.Helper()
 	c, err := New(s.URL+"/v1/", key, opts...)
 	require.NoError(t, err)
@@ -220,10 +221,10 @@ func TestNew(t *testing.T) {
 
 	t.Run("WithHTTPClient", func(t *testing.T) {
 		hc := &http.Client{Timeout: time.Second}
-		c, err := New(LiveBaseURL, docKey, WithHTTPClient(hc))
+		c, err := New(LiveBaseURL, docKey, rest.WithHTTPClient(hc))
 		require.NoError(t, err)
 		assert.Same(t, hc, c.HTTPClient)
-		c, err = New(LiveBaseURL, docKey, WithHTTPClient(nil))
+		c, err = New(LiveBaseURL, docKey, rest.WithHTTPClient(nil))
 		require.NoError(t, err)
 		assert.NotNil(t, c.HTTPClient)
 	})

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // PKIValidationPath is the directory of HTTP(S) validation files when a
@@ -115,7 +117,7 @@ type DNSRecord struct {
 // (DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, DVMethodEmail; an "email:..."
 // dv_method counts as DVMethodEmail). An option that cannot be understood
 // (no content, unusable link, unparsable DNS line) is an error wrapping
-// ErrMalformedResponse.
+// rest.ErrMalformedResponse.
 func (o DVOptions) Challenges(method string) ([]Challenge, error) {
 	var out []Challenge
 	switch normalizeMethod(method) {
@@ -136,7 +138,7 @@ func (o DVOptions) Challenges(method string) ([]Challenge, error) {
 		for _, d := range sortedKeys(o.DNS) {
 			r, err := ParseDNSRecord(o.DNS[d].Record)
 			if err != nil {
-				return nil, fmt.Errorf("cyberssl: %w: dv_options.dns[%q]: %w", ErrMalformedResponse, d, err)
+				return nil, fmt.Errorf("cyberssl: %w: dv_options.dns[%q]: %w", rest.ErrMalformedResponse, d, err)
 			}
 			out = append(out, Challenge{Domain: d, Method: DVMethodDNS, Record: &r})
 		}
@@ -145,7 +147,7 @@ func (o DVOptions) Challenges(method string) ([]Challenge, error) {
 			out = append(out, Challenge{Domain: d, Method: DVMethodEmail, Emails: append([]string(nil), o.Email[d]...)})
 		}
 	default:
-		return nil, invalidArg("method", "must be %q, %q, %q or %q, got %q", DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, DVMethodEmail, method)
+		return nil, provider.InvalidArg("method", "must be %q, %q, %q or %q, got %q", DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, DVMethodEmail, method)
 	}
 	return out, nil
 }
@@ -179,7 +181,7 @@ func normalizeMethod(m string) string {
 // domain itself.
 func (f FileOption) fileChallenge(scheme, domain string) (*FileChallenge, error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("cyberssl: %w: dv_options.%s[%q]: %s", ErrMalformedResponse, scheme, domain, fmt.Sprintf(format, args...))
+		return fmt.Errorf("cyberssl: %w: dv_options.%s[%q]: %s", rest.ErrMalformedResponse, scheme, domain, fmt.Sprintf(format, args...))
 	}
 	if strings.TrimSpace(f.Content) == "" {
 		return nil, bad("no content")
@@ -319,7 +321,7 @@ func (c *Client) DVOptions(ctx context.Context, orderID ID, method string) (*DVO
 	switch method {
 	case DVMethodAll, DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, DVMethodEmail:
 	default:
-		return nil, invalidArg("method", "must be one of all, http, https, dns, email, got %q", method)
+		return nil, provider.InvalidArg("method", "must be one of all, http, https, dns, email, got %q", method)
 	}
 	var out DVOptionsResponse
 	p := url.Values{"order_id": {orderID.String()}, "dv_method": {method}}
@@ -345,7 +347,7 @@ func (c *Client) ChangeDVMethod(ctx context.Context, req ChangeDVMethodRequest) 
 	switch req.DVMethod {
 	case DVMethodHTTP, DVMethodHTTPS, DVMethodDNS:
 		if req.Email != "" {
-			return nil, invalidArg("Email", "only allowed with %q", DVMethodEmail)
+			return nil, provider.InvalidArg("Email", "only allowed with %q", DVMethodEmail)
 		}
 	case DVMethodEmail:
 		if err := provider.CheckEmail("Email", req.Email); err != nil {
@@ -353,7 +355,7 @@ func (c *Client) ChangeDVMethod(ctx context.Context, req ChangeDVMethodRequest) 
 		}
 		p.Set("email", req.Email)
 	default:
-		return nil, invalidArg("DVMethod", "must be one of http, https, dns, email, got %q", req.DVMethod)
+		return nil, provider.InvalidArg("DVMethod", "must be one of http, https, dns, email, got %q", req.DVMethod)
 	}
 	var out ChangeDVMethodResponse
 	if err := c.call(ctx, http.MethodPost, endpointChangeDVMethod, p, &out); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -76,10 +77,10 @@ func TestChallengesSortedAndDerived(t *testing.T) {
 	}
 	for name, f := range bad {
 		_, err := DVOptions{HTTP: map[string]FileOption{"a.com": f}}.Challenges(DVMethodHTTP)
-		assert.ErrorIs(t, err, ErrMalformedResponse, name)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse, name)
 	}
 	_, err = DVOptions{DNS: map[string]DNSOption{"a.com": {Record: "garbage"}}}.Challenges(DVMethodDNS)
-	assert.ErrorIs(t, err, ErrMalformedResponse)
+	assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 }
 
 func TestParseDNSRecord(t *testing.T) {

@@ -7,15 +7,6 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
-var (
-	// ErrMalformedResponse is wrapped when a 2xx body is not the expected
-	// JSON (most likely a proxy or maintenance page), or lacks a field a
-	// success must carry. IsTemporary is true.
-	ErrMalformedResponse = rest.ErrMalformedResponse
-	// ErrResponseTooLarge is wrapped when a 2xx body exceeds 1 MiB.
-	ErrResponseTooLarge = rest.ErrResponseTooLarge
-)
-
 // Error codes the client recognizes (assumptions.go, 2). The document lists
 // none; the sandbox uses HTTP status numbers as codes.
 const (
@@ -35,10 +26,6 @@ type APIError = rest.APIError
 // InvalidArgumentError is returned before any request is sent when an
 // argument is unusable. Name is the Go parameter or field name.
 type InvalidArgumentError = rest.InvalidArgumentError
-
-func invalidArg(name, format string, args ...any) error {
-	return provider.InvalidArg(name, format, args...)
-}
 
 func asAPIError(err error) (*APIError, bool) { return rest.AsAPIError(err) }
 

@@ -170,13 +170,13 @@ func TestErrors(t *testing.T) {
 		{name: "oversized error body", status: 503, contentType: "text/html", body: []byte(strings.Repeat("e", 2*rest.MaxBodySize)),
 			wantStatus: 503, wantMsg: strings.Repeat("e", 200) + " (response body larger than 1 MiB)", temporary: true},
 		{name: "2xx html proxy page", status: 200, contentType: "text/html", body: fixture(t, "error_502.html"),
-			wantIs: ErrMalformedResponse, temporary: true},
+			wantIs: rest.ErrMalformedResponse, temporary: true},
 		{name: "2xx JSON without success", status: 200, contentType: "application/json", body: []byte(`{"balance":"1"}`),
-			wantIs: ErrMalformedResponse, temporary: true},
+			wantIs: rest.ErrMalformedResponse, temporary: true},
 		{name: "2xx wrong type", status: 200, contentType: "application/json", body: []byte(`{"success":true,"balance":{"x":1}}`),
-			wantIs: ErrMalformedResponse, temporary: true},
-		{name: "2xx empty body", status: 200, wantIs: ErrMalformedResponse, temporary: true},
-		{name: "2xx oversized body", status: 200, contentType: "application/json", body: huge, wantIs: ErrResponseTooLarge},
+			wantIs: rest.ErrMalformedResponse, temporary: true},
+		{name: "2xx empty body", status: 200, wantIs: rest.ErrMalformedResponse, temporary: true},
+		{name: "2xx oversized body", status: 200, contentType: "application/json", body: huge, wantIs: rest.ErrResponseTooLarge},
 		{name: "3xx is not followed", status: 302, wantStatus: 302, wantMsg: `<a href="/elsewhere?token=REDACTED">Found</a>.`},
 	}
 	for _, tt := range tests {
@@ -232,13 +232,13 @@ func TestSemanticErrors(t *testing.T) {
 		srv := newAPIServer(t, reply(200, "application/json", []byte(`{"success":true}`)))
 		_, err := srv.client(t, docKey).AddOrder(context.Background(), OrderRequest{ProductID: 1, OrderType: OrderTypeNew,
 			Period: 1, DVMethod: DVMethodHTTP, Admin: docAdmin, CSR: testCSR(t, "a.com")})
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 		assert.True(t, IsTemporary(err))
 	})
 	t.Run("activated without certificate", func(t *testing.T) {
 		srv := newAPIServer(t, reply(200, "application/json", []byte(`{"success":true,"status":"Activated","certificate":""}`)))
 		_, err := srv.client(t, docKey).OrderStatus(context.Background(), 1)
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 	})
 	t.Run("reissue answer without order_id keeps the id", func(t *testing.T) {
 		srv := newAPIServer(t, reply(200, "application/json", []byte(`{"success":true}`)))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // Each call is counted once under its endpoint's operation, so a paid
@@ -59,7 +60,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 			}
 			srv := newAPIServer(t, reply(status, "application/json", fixture(t, tt.fixture)))
 			in := catest.NewInstrumented(t)
-			_ = tt.call(context.Background(), srv.client(t, docKey, WithHTTPClient(in.HTTPClient("cyberssl"))))
+			_ = tt.call(context.Background(), srv.client(t, docKey, rest.WithHTTPClient(in.HTTPClient("cyberssl"))))
 			assert.Equal(t, tt.want, in.Calls(t, "cyberssl"))
 		})
 	}

@@ -81,7 +81,7 @@ func EmailDVMethod(addresses ...string) string {
 
 // AddOrder places (and pays for) an order (POST add_ssl_order). Arguments
 // are checked before anything is sent. An answer without order_id wraps
-// ErrMalformedResponse: the order may exist, so look for it in Orders
+// rest.ErrMalformedResponse: the order may exist, so look for it in Orders
 // before ordering again.
 func (c *Client) AddOrder(ctx context.Context, req OrderRequest) (*AddOrderResponse, error) {
 	p, err := req.params()
@@ -129,10 +129,10 @@ func (r OrderRequest) params() (url.Values, error) {
 		return nil, err
 	}
 	if r.OrderType != OrderTypeNew && r.OrderType != OrderTypeRenew {
-		return nil, invalidArg("OrderType", "must be %q or %q, got %q", OrderTypeNew, OrderTypeRenew, r.OrderType)
+		return nil, provider.InvalidArg("OrderType", "must be %q or %q, got %q", OrderTypeNew, OrderTypeRenew, r.OrderType)
 	}
 	if r.Period < 1 || r.Period > 10 {
-		return nil, invalidArg("Period", "must be 1 to 10 years, got %d", r.Period)
+		return nil, provider.InvalidArg("Period", "must be 1 to 10 years, got %d", r.Period)
 	}
 	p := url.Values{
 		"product_id": {r.ProductID.String()},
@@ -187,10 +187,10 @@ func setContact(p url.Values, prefix, field string, c Contact) error {
 func setRequired(p url.Values, param, field, v string) error {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return invalidArg(field, "must not be empty (%s)", param)
+		return provider.InvalidArg(field, "must not be empty (%s)", param)
 	}
 	if strings.ContainsAny(v, "\x00\r\n") {
-		return invalidArg(field, "must be one line (%s)", param)
+		return provider.InvalidArg(field, "must be one line (%s)", param)
 	}
 	p.Set(param, v)
 	return nil
@@ -216,7 +216,7 @@ func setAddonDomains(p url.Values, domains []string) error {
 		}
 		k := strings.ToLower(d)
 		if seen[k] {
-			return invalidArg(field, "duplicate %q", d)
+			return provider.InvalidArg(field, "duplicate %q", d)
 		}
 		seen[k] = true
 	}
@@ -229,7 +229,7 @@ func setAddonDomains(p url.Values, domains []string) error {
 func setCSR(p url.Values, csr string, gen *CSRSubject, reissue bool) error {
 	if strings.TrimSpace(csr) != "" {
 		if gen != nil {
-			return invalidArg("GenerateCSR", "must be nil when CSR is set")
+			return provider.InvalidArg("GenerateCSR", "must be nil when CSR is set")
 		}
 		if err := provider.CheckCSR("CSR", []byte(csr)); err != nil {
 			return err
@@ -238,7 +238,7 @@ func setCSR(p url.Values, csr string, gen *CSRSubject, reissue bool) error {
 		return nil
 	}
 	if gen == nil {
-		return invalidArg("CSR", "must be set (or GenerateCSR)")
+		return provider.InvalidArg("CSR", "must be set (or GenerateCSR)")
 	}
 	fields := []struct {
 		param, field, v string
@@ -398,7 +398,7 @@ func (c *Client) OrderExtraDomains(ctx context.Context, orderID ID, n int) (*Ext
 		return nil, err
 	}
 	if n < 1 {
-		return nil, invalidArg("n", "must be at least 1, got %d", n)
+		return nil, provider.InvalidArg("n", "must be at least 1, got %d", n)
 	}
 	var out ExtraDomainsResponse
 	p := url.Values{"order_id": {orderID.String()}, "extra_domains_nr": {strconv.Itoa(n)}}

@@ -48,10 +48,10 @@ func (c *Client) Price(ctx context.Context, productID ID, period, nrDomains int)
 		return nil, err
 	}
 	if period < 1 || period > 10 {
-		return nil, invalidArg("period", "must be 1 to 10 years, got %d", period)
+		return nil, provider.InvalidArg("period", "must be 1 to 10 years, got %d", period)
 	}
 	if nrDomains < 0 {
-		return nil, invalidArg("nrDomains", "must not be negative, got %d", nrDomains)
+		return nil, provider.InvalidArg("nrDomains", "must not be negative, got %d", nrDomains)
 	}
 	p := url.Values{"product_id": {productID.String()}, "period": {strconv.Itoa(period)}}
 	if nrDomains > 0 {

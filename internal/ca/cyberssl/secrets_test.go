@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -107,7 +108,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 			fmt.Fprintf(w, `{"token":%q}`, secretToken) // no "success"
 		})
 		err := srv.client(t, secretKey).Authenticate(ctx)
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 		assertNoSecret(t, err, secretKey, secretToken)
 	})
 
@@ -182,7 +183,7 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		})
 		defer close(release)
 		srv.setAuth(tokenAuth)
-		c := srv.client(t, secretKey, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+		c := srv.client(t, secretKey, rest.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
 		_, err := c.Balance(ctx)
 		assertNoSecret(t, err, secretKey, secretToken)
 		assert.True(t, IsTemporary(err))

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -160,7 +161,7 @@ func TestSessionRenewalLimits(t *testing.T) {
 		srv := newAPIServer(t, reply(200, "application/json", fixture(t, "get_balance.json")))
 		srv.setAuth(reply(200, "application/json", []byte(`{"success":true}`)))
 		_, err := srv.client(t, docKey).Balance(ctx)
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 		assert.True(t, IsTemporary(err))
 		assert.Empty(t, srv.calls("get_balance"))
 	})

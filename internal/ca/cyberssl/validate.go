@@ -11,7 +11,7 @@ func validateDVMethod(name, m string) error {
 	}
 	addrs, ok := strings.CutPrefix(m, DVMethodEmail+":")
 	if !ok {
-		return invalidArg(name, "must be %q, %q, %q or \"email:<addresses>\", got %q", DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, m)
+		return provider.InvalidArg(name, "must be %q, %q, %q or \"email:<addresses>\", got %q", DVMethodHTTP, DVMethodHTTPS, DVMethodDNS, m)
 	}
 	list := strings.Split(addrs, ",")
 	for _, a := range list {
@@ -26,7 +26,7 @@ func validateDVMethod(name, m string) error {
 // separate the names of a list (addon_domains).
 func validateDomain(name, d string) error {
 	if strings.ContainsAny(d, ",;") {
-		return invalidArg(name, "%q must be a bare domain name, not a list", d)
+		return provider.InvalidArg(name, "%q must be a bare domain name, not a list", d)
 	}
 	return provider.CheckDomain(name, d)
 }

@@ -35,10 +35,10 @@
 //     characters stripped. Content-Type is not trusted either way.
 //  4. 2xx with "status": false is an error: *APIError with the 2xx code and
 //     the body's message. A 2xx body that is not JSON or has no "status"
-//     wraps ErrMalformedResponse and counts as temporary (most likely a
+//     wraps rest.ErrMalformedResponse and counts as temporary (most likely a
 //     proxy or maintenance page). 429 and 408, undocumented, are temporary.
 //  5. Size. Bodies above 1 MiB are not read; a 2xx that large wraps
-//     ErrResponseTooLarge (not temporary), a non-2xx is an *APIError whose
+//     rest.ErrResponseTooLarge (not temporary), a non-2xx is an *APIError whose
 //     message says the body was truncated.
 //  6. PUT response. Undocumented; assumed {"status": true, "domain": ...,
 //     "order_id": ..., "verified": true, "message": ...} (ConfirmResponse).
@@ -60,7 +60,7 @@
 //     caller; it is sent only when non-empty. The API may ignore it and
 //     return its own "key": the caller must accept the certificate only if
 //     the leaf's public key is the CSR's (this package does not check).
-//     A "status": true answer without "crt" wraps ErrMalformedResponse. The
+//     A "status": true answer without "crt" wraps rest.ErrMalformedResponse. The
 //     "key" is never put into an error.
 //  10. Finalize needs every domain verified within the last 29 days; the
 //     client does not track that, the API is assumed to answer 400.

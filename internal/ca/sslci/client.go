@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -26,17 +25,10 @@ type Client struct {
 	token string
 }
 
-// Option configures a Client in New.
-type Option = rest.Option
-
-// WithHTTPClient replaces the default http.Client (30s timeout, redirects
-// not followed). A nil client is ignored.
-func WithHTTPClient(hc *http.Client) Option { return rest.WithHTTPClient(hc) }
-
 // New returns a client for baseURL (normally DefaultBaseURL). The URL must
 // use https; plain http is accepted only for loopback hosts (tests, local
 // sandbox). It must not carry user info, a query or a fragment.
-func New(baseURL, token string, opts ...Option) (*Client, error) {
+func New(baseURL, token string, opts ...rest.Option) (*Client, error) {
 	api, err := rest.New(rest.Config{
 		Provider:  provider,
 		BaseURL:   baseURL,
@@ -48,7 +40,7 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	if token == "" {
-		return nil, invalidArg("token", "must not be empty")
+		return nil, provider.InvalidArg("token", "must not be empty")
 	}
 	return &Client{Client: api, token: token}, nil
 }

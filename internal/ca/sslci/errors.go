@@ -6,14 +6,6 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
-var (
-	// ErrMalformedResponse is wrapped when a 2xx body is not the expected
-	// JSON (most likely a proxy or maintenance page). IsTemporary is true.
-	ErrMalformedResponse = rest.ErrMalformedResponse
-	// ErrResponseTooLarge is wrapped when a 2xx body exceeds 1 MiB.
-	ErrResponseTooLarge = rest.ErrResponseTooLarge
-)
-
 // APIError is an answer of the API that is not a success: a non-2xx status,
 // or a 2xx whose body says "status": false (StatusCode is then the 2xx).
 // SSLCI sends no code, only a Message.
@@ -22,10 +14,6 @@ type APIError = rest.APIError
 // InvalidArgumentError is returned before any request is sent when an
 // argument is unusable. Name is the Go parameter name.
 type InvalidArgumentError = rest.InvalidArgumentError
-
-func invalidArg(name, format string, args ...any) error {
-	return provider.InvalidArg(name, format, args...)
-}
 
 // IsBadRequest reports a 400 (missing or incorrect parameter).
 func IsBadRequest(err error) bool { return rest.HasStatus(err, http.StatusBadRequest) }

@@ -144,10 +144,10 @@ func TestErrors(t *testing.T) {
 			strings.Repeat("e", 200) + " (response body larger than 1 MiB)", nil, "", "IsServerError", true},
 		{"2xx with status false", 200, "application/json", fixture(t, "status_false_200.json"), 200, "domain not verified", nil,
 			"sslci: 200 OK: domain not verified", "", false},
-		{"2xx html proxy page", 200, "text/html", fixture(t, "error_502.html"), 0, "", ErrMalformedResponse, "", "", true},
-		{"2xx json without status", 200, "application/json", []byte(`{"certificates":[]}`), 0, "", ErrMalformedResponse, "", "", true},
-		{"2xx empty body", 200, "application/json", nil, 0, "", ErrMalformedResponse, "", "", true},
-		{"2xx oversized body", 200, "application/json", huge, 0, "", ErrResponseTooLarge, "", "", false},
+		{"2xx html proxy page", 200, "text/html", fixture(t, "error_502.html"), 0, "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx json without status", 200, "application/json", []byte(`{"certificates":[]}`), 0, "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx empty body", 200, "application/json", nil, 0, "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx oversized body", 200, "application/json", huge, 0, "", rest.ErrResponseTooLarge, "", "", false},
 		{"3xx is not followed", 302, "", nil, 302, `<a href="/elsewhere?token=REDACTED">Found</a>.`, nil,
 			`sslci: 302 Found: <a href="/elsewhere?token=REDACTED">Found</a>.`, "", false},
 	}
@@ -194,6 +194,6 @@ func TestErrors(t *testing.T) {
 func TestFinalizeWithoutCRTIsMalformed(t *testing.T) {
 	srv := newAPIServer(t, reply(200, "application/json", []byte(`{"status":true,"crt":""}`)))
 	_, err := srv.client(t, docToken).Finalize(context.Background(), []string{"a.com"}, nil)
-	assert.ErrorIs(t, err, ErrMalformedResponse)
+	assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 	assert.True(t, IsTemporary(err))
 }

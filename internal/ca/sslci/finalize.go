@@ -14,7 +14,7 @@ import (
 // ignore the CSR and return a key of its own.
 func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) (*FinalizeResponse, error) {
 	if len(domains) == 0 {
-		return nil, invalidArg("domains", "must not be empty")
+		return nil, provider.InvalidArg("domains", "must not be empty")
 	}
 	seen := make(map[string]bool, len(domains))
 	for i, d := range domains {
@@ -23,7 +23,7 @@ func (c *Client) Finalize(ctx context.Context, domains []string, csrPEM []byte) 
 		}
 		k := strings.ToLower(d)
 		if seen[k] {
-			return nil, invalidArg(fmt.Sprintf("domains[%d]", i), "duplicate %q", d)
+			return nil, provider.InvalidArg(fmt.Sprintf("domains[%d]", i), "duplicate %q", d)
 		}
 		seen[k] = true
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // Each call is counted once under its endpoint's operation: the paid
@@ -50,7 +51,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 			}
 			srv := newAPIServer(t, reply(status, "application/json", fixture(t, tt.fixture)))
 			in := catest.NewInstrumented(t)
-			_ = tt.call(context.Background(), srv.client(t, docToken, WithHTTPClient(in.HTTPClient("sslci"))))
+			_ = tt.call(context.Background(), srv.client(t, docToken, rest.WithHTTPClient(in.HTTPClient("sslci"))))
 			assert.Equal(t, map[string]int{tt.want: 1}, in.Calls(t, "sslci"))
 		})
 	}

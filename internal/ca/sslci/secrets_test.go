@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -116,7 +117,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 			}
 		})
 		defer close(release)
-		c := srv.client(t, secretToken, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+		c := srv.client(t, secretToken, rest.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
 		_, err := c.List(ctx)
 		assertNoToken(t, err, secretToken)
 		assert.True(t, IsTemporary(err))

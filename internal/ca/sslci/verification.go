@@ -13,10 +13,10 @@ func (c *Client) RequestVerification(ctx context.Context, domain, method string)
 		return nil, err
 	}
 	if method != MethodHTTP && method != MethodDNS {
-		return nil, invalidArg("method", "must be %q or %q, got %q", MethodHTTP, MethodDNS, method)
+		return nil, provider.InvalidArg("method", "must be %q or %q, got %q", MethodHTTP, MethodDNS, method)
 	}
 	if isWildcard(domain) && method != MethodDNS {
-		return nil, invalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
+		return nil, provider.InvalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
 	}
 	req := VerificationRequest{Token: c.token, Domain: domain, Method: method}
 	var out VerificationResponse
@@ -34,13 +34,13 @@ func (c *Client) ConfirmVerification(ctx context.Context, domain string, orderID
 		return nil, err
 	}
 	if orderID < 0 {
-		return nil, invalidArg("orderID", "must not be negative, got %d", orderID)
+		return nil, provider.InvalidArg("orderID", "must not be negative, got %d", orderID)
 	}
 	if method != "" && method != MethodHTTP && method != MethodDNS {
-		return nil, invalidArg("method", "must be empty, %q or %q, got %q", MethodHTTP, MethodDNS, method)
+		return nil, provider.InvalidArg("method", "must be empty, %q or %q, got %q", MethodHTTP, MethodDNS, method)
 	}
 	if isWildcard(domain) && method != MethodDNS {
-		return nil, invalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
+		return nil, provider.InvalidArg("method", "wildcard domain %q needs %q", domain, MethodDNS)
 	}
 	req := ConfirmRequest{Token: c.token, Domain: domain, OrderID: orderID, Method: method}
 	var out ConfirmResponse

@@ -61,7 +61,7 @@
 //     (202) are ignored (documented empty for resend and cancel-reissue).
 //     A 2xx of a JSON endpoint whose body is empty or not JSON, an insert
 //     answer without a positive order_id and an OCSP answer without status
-//     wrap ErrMalformedResponse, which IsTemporary reports. Beware: after
+//     wrap rest.ErrMalformedResponse, which IsTemporary reports. Beware: after
 //     PlaceOrder such an error (like a timeout) means the order may have
 //     been placed and paid; look for it with Orders before ordering again.
 //  6. Lenient numbers. The document's example sends int fields as strings
@@ -90,7 +90,7 @@
 //     pem_server is the leaf, pem_intermediate the leaf followed by its
 //     intermediate (no root), p7b binary DER PKCS#7 with leaf,
 //     intermediate and root despite the documented text/plain. A PEM
-//     format without a CERTIFICATE block wraps ErrMalformedResponse.
+//     format without a CERTIFICATE block wraps rest.ErrMalformedResponse.
 //  11. Time. The formats of "datetime" and "date" fields are not
 //     documented; ParseTime accepts RFC 3339, "2006-01-02 15:04:05",
 //     "2006-01-02" and a few more, and takes a value without a zone as UTC.
@@ -114,7 +114,7 @@
 //     the certificate decoder has no documented shape and is kept raw.
 //     CSRs and certificates ("in Base64") are sent as PEM text.
 //  16. Size. Bodies above 1 MiB are not read; a 2xx that large wraps
-//     ErrResponseTooLarge (not temporary), a non-2xx is an *APIError whose
+//     rest.ErrResponseTooLarge (not temporary), a non-2xx is an *APIError whose
 //     description says the body was truncated. 429 and 408, undocumented,
 //     are temporary.
 //  17. Local checks. PlaceOrder requires every contact field the document

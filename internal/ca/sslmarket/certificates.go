@@ -64,7 +64,7 @@ func (c *Client) Revoke(ctx context.Context, id int64) error {
 // (FormatPEMServer, FormatPEMIntermediate or FormatP7B) as the raw body
 // (GET /certificate/order_id/{id}/format/{format}, text/plain). A PEM
 // format whose body holds no "CERTIFICATE" block, or an empty P7B body,
-// wraps ErrMalformedResponse.
+// wraps rest.ErrMalformedResponse.
 func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte, error) {
 	if err := provider.CheckID("id", id); err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte,
 	switch format {
 	case FormatPEMServer, FormatPEMIntermediate, FormatP7B:
 	default:
-		return nil, invalidArg("format", "must be %q, %q or %q, got %q", FormatPEMServer, FormatPEMIntermediate, FormatP7B, format)
+		return nil, provider.InvalidArg("format", "must be %q, %q or %q, got %q", FormatPEMServer, FormatPEMIntermediate, FormatP7B, format)
 	}
 	r := rest.Request{Op: opDownload, Method: http.MethodGet, Path: certificatePath(id, "format", format), Accept: "text/plain, */*"}
 	data, err := c.Do(ctx, r, nil)

@@ -27,18 +27,11 @@ type Client struct {
 	token string
 }
 
-// Option configures a Client in New.
-type Option = rest.Option
-
-// WithHTTPClient replaces the default http.Client (30s timeout, redirects
-// not followed). A nil client is ignored.
-func WithHTTPClient(hc *http.Client) Option { return rest.WithHTTPClient(hc) }
-
 // New returns a client for baseURL (normally DefaultBaseURL). The URL must
 // use https; plain http is accepted only for loopback hosts (tests, local
 // sandbox). It must not carry user info, a query or a fragment. The token
 // must be non-empty and fit in an HTTP header.
-func New(baseURL, token string, opts ...Option) (*Client, error) {
+func New(baseURL, token string, opts ...rest.Option) (*Client, error) {
 	api, err := rest.New(rest.Config{
 		Provider:  provider,
 		BaseURL:   baseURL,

@@ -62,7 +62,7 @@ func (s *fuzzServer) client(f *testing.F) *Client {
 		Transport:     s.srv.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	c, err := New(s.srv.URL+"/api", fuzzToken, WithHTTPClient(hc))
+	c, err := New(s.srv.URL+"/api", fuzzToken, rest.WithHTTPClient(hc))
 	if err != nil {
 		f.Fatal(err)
 	}

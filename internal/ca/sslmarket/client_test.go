@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -83,7 +84,7 @@ func (s *apiServer) requests() []recorded {
 	return append([]recorded(nil), s.reqs...)
 }
 
-func (s *apiServer) client(t *testing.T, token string, opts ...Option) *Client {
+func (s *apiServer) client(t *testing.T, token string, opts ...rest.Option) *Client {
 	t.Helper()
 	c, err := New(s.URL+"/api", token, opts...)
 	require.NoError(t, err)
@@ -197,10 +198,10 @@ func TestNew(t *testing.T) {
 
 	t.Run("WithHTTPClient", func(t *testing.T) {
 		hc := &http.Client{Timeout: time.Second}
-		c, err := New(DefaultBaseURL, newTok, WithHTTPClient(hc))
+		c, err := New(DefaultBaseURL, newTok, rest.WithHTTPClient(hc))
 		require.NoError(t, err)
 		assert.Same(t, hc, c.HTTPClient)
-		c, err = New(DefaultBaseURL, newTok, WithHTTPClient(nil))
+		c, err = New(DefaultBaseURL, newTok, rest.WithHTTPClient(nil))
 		require.NoError(t, err)
 		assert.NotNil(t, c.HTTPClient)
 	})

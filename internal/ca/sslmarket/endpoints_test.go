@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -326,7 +327,7 @@ func TestDownload(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newAPIServer(t, reply(http.StatusOK, "text/plain", tt.body))
 			_, err := srv.client(t, docToken).Download(context.Background(), 77, tt.format)
-			assert.ErrorIs(t, err, ErrMalformedResponse)
+			assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 			assert.True(t, IsTemporary(err))
 		})
 	}

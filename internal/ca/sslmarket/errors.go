@@ -6,15 +6,6 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
-var (
-	// ErrMalformedResponse is wrapped when a 2xx body is not what the
-	// endpoint returns (most likely a proxy or maintenance page).
-	// IsTemporary is true.
-	ErrMalformedResponse = rest.ErrMalformedResponse
-	// ErrResponseTooLarge is wrapped when a 2xx body exceeds 1 MiB.
-	ErrResponseTooLarge = rest.ErrResponseTooLarge
-)
-
 // APIError is an answer of the API that is not a 2xx. For the documented
 // 4XX JSON body {"error": "<type>", "description": "..."} Code is the type
 // and Message the description; for any other body Code is empty and
@@ -24,10 +15,6 @@ type APIError = rest.APIError
 // InvalidArgumentError is returned before any request is sent when an
 // argument is unusable. Name is the Go parameter or the JSON field name.
 type InvalidArgumentError = rest.InvalidArgumentError
-
-func invalidArg(name, format string, args ...any) error {
-	return provider.InvalidArg(name, format, args...)
-}
 
 // ErrorType returns the error type of the API's answer ("" if err is not an
 // *APIError or the body named none).

@@ -127,10 +127,10 @@ func TestErrors(t *testing.T) {
 		{"json without error fields", 400, "application/json", []byte(`{"orders":[]}`), 400, "", `{"orders":[]}`, nil, "", "IsBadRequest", false},
 		{"oversized error body", 500, "text/html", []byte(strings.Repeat("e", 2*rest.MaxBodySize)), 500, "",
 			strings.Repeat("e", 200) + " (response body larger than 1 MiB)", nil, "", "IsServerError", true},
-		{"2xx html proxy page", 200, "text/html", fixture(t, "error_502.html"), 0, "", "", ErrMalformedResponse, "", "", true},
-		{"2xx empty body", 200, "application/json", nil, 0, "", "", ErrMalformedResponse, "", "", true},
-		{"2xx wrong json type", 200, "application/json", []byte(`{"orders":{"a":1}}`), 0, "", "", ErrMalformedResponse, "", "", true},
-		{"2xx oversized body", 200, "application/json", huge, 0, "", "", ErrResponseTooLarge, "", "", false},
+		{"2xx html proxy page", 200, "text/html", fixture(t, "error_502.html"), 0, "", "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx empty body", 200, "application/json", nil, 0, "", "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx wrong json type", 200, "application/json", []byte(`{"orders":{"a":1}}`), 0, "", "", rest.ErrMalformedResponse, "", "", true},
+		{"2xx oversized body", 200, "application/json", huge, 0, "", "", rest.ErrResponseTooLarge, "", "", false},
 		{"3xx is not followed", 302, "", nil, 302, "", `<a href="/elsewhere">Found</a>.`, nil,
 			`sslmarket: 302 Found: <a href="/elsewhere">Found</a>.`, "", false},
 	}
@@ -181,7 +181,7 @@ func TestMalformedSuccess(t *testing.T) {
 	t.Run("order insert without order_id", func(t *testing.T) {
 		srv := newAPIServer(t, reply(201, "application/json", []byte(`{"id":5}`)))
 		_, err := srv.client(t, docToken).PlaceOrder(ctx, "rapidssl-rapidssl-dv", Order{Domain: "example.com", Years: 1, CSR: string(csr), Contacts: docContacts()})
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 		assert.True(t, IsTemporary(err))
 	})
 	t.Run("order insert with string order_id", func(t *testing.T) {
@@ -193,7 +193,7 @@ func TestMalformedSuccess(t *testing.T) {
 	t.Run("ocsp without status", func(t *testing.T) {
 		srv := newAPIServer(t, reply(200, "application/json", []byte(`{}`)))
 		_, err := srv.client(t, docToken).CheckOCSP(ctx, testCert(t, "example.com"))
-		assert.ErrorIs(t, err, ErrMalformedResponse)
+		assert.ErrorIs(t, err, rest.ErrMalformedResponse)
 	})
 	t.Run("202 with empty body is fine", func(t *testing.T) {
 		srv := newAPIServer(t, reply(202, "", nil))

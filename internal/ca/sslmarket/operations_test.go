@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // Each call is counted once under its endpoint's operation, so a paid
@@ -55,7 +56,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 			}
 			srv := newAPIServer(t, reply(status, "application/json", body))
 			in := catest.NewInstrumented(t)
-			_ = tt.call(context.Background(), srv.client(t, "token", WithHTTPClient(in.HTTPClient("sslmarket"))))
+			_ = tt.call(context.Background(), srv.client(t, "token", rest.WithHTTPClient(in.HTTPClient("sslmarket"))))
 			assert.Equal(t, map[string]int{tt.want: 1}, in.Calls(t, "sslmarket"))
 		})
 	}

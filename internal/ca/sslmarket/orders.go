@@ -49,10 +49,10 @@ func validateOrder(o *Order) error {
 		}
 	}
 	if o.Years <= 0 {
-		return invalidArg("years", "must be positive, got %d", o.Years)
+		return provider.InvalidArg("years", "must be positive, got %d", o.Years)
 	}
 	if o.DVAuthMethod != "" && !validDVAuthMethod(o.DVAuthMethod) {
-		return invalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, o.DVAuthMethod)
+		return provider.InvalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, o.DVAuthMethod)
 	}
 	if o.CSR != "" {
 		if err := provider.CheckCSR("csr", []byte(o.CSR)); err != nil {
@@ -63,7 +63,7 @@ func validateOrder(o *Order) error {
 }
 
 // Orders lists the orders of the account (GET /order/list). A 2xx body
-// without an "orders" list wraps ErrMalformedResponse.
+// without an "orders" list wraps rest.ErrMalformedResponse.
 func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
 	var out OrderList
 	data, err := c.Do(ctx, rest.Request{Op: opOrderList, Method: http.MethodGet, Path: []string{"order", "list"}}, &out)
@@ -100,10 +100,10 @@ func (c *Client) EditOrder(ctx context.Context, id int64, e OrderEdit) error {
 		return err
 	}
 	if e == (OrderEdit{}) {
-		return invalidArg("e", "sets no field")
+		return provider.InvalidArg("e", "sets no field")
 	}
 	if e.DVAuthMethod != "" && !validDVAuthMethod(e.DVAuthMethod) {
-		return invalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, e.DVAuthMethod)
+		return provider.InvalidArg("dv_auth_method", "must be empty, %q, %q or %q, got %q", DVAuthEmail, DVAuthFile, DVAuthDNS, e.DVAuthMethod)
 	}
 	if e.CSR != "" {
 		if err := provider.CheckCSR("csr", []byte(e.CSR)); err != nil {

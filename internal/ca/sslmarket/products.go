@@ -10,7 +10,7 @@ import (
 
 // Products lists the products available through the API (GET
 // /product/list). A 2xx body without a "products" list wraps
-// ErrMalformedResponse.
+// rest.ErrMalformedResponse.
 func (c *Client) Products(ctx context.Context) ([]Product, error) {
 	var out ProductList
 	data, err := c.Do(ctx, rest.Request{Op: opProducts, Method: http.MethodGet, Path: []string{"product", "list"}}, &out)

@@ -6,11 +6,11 @@ import "strings"
 // (letters, digits, '-', '_'): the code becomes a URL path segment.
 func validateProductCode(code string) error {
 	if code == "" {
-		return invalidArg("productCode", "must not be empty")
+		return provider.InvalidArg("productCode", "must not be empty")
 	}
 	for _, r := range code {
 		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' {
-			return invalidArg("productCode", "%q may only contain letters, digits, '-' and '_'", code)
+			return provider.InvalidArg("productCode", "%q may only contain letters, digits, '-' and '_'", code)
 		}
 	}
 	return nil
@@ -20,11 +20,11 @@ func validateProductCode(code string) error {
 func checkToken(token string) error {
 	switch {
 	case token == "":
-		return invalidArg("token", "must not be empty")
+		return provider.InvalidArg("token", "must not be empty")
 	case strings.TrimSpace(token) != token:
-		return invalidArg("token", "must not start or end with blanks")
+		return provider.InvalidArg("token", "must not start or end with blanks")
 	case strings.ContainsFunc(token, func(r rune) bool { return r < ' ' || r == 0x7f }):
-		return invalidArg("token", "must not contain control characters")
+		return provider.InvalidArg("token", "must not contain control characters")
 	}
 	return nil
 }
@@ -113,21 +113,21 @@ func validateContacts(c *Contacts, required bool) error {
 		v := *f.value
 		if strings.TrimSpace(v) == "" {
 			if required && f.required {
-				return invalidArg(f.name, "is mandatory")
+				return provider.InvalidArg(f.name, "is mandatory")
 			}
 			if v != "" {
-				return invalidArg(f.name, "must not be blank")
+				return provider.InvalidArg(f.name, "must not be blank")
 			}
 			continue
 		}
 		if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			return invalidArg(f.name, "must not contain control characters")
+			return provider.InvalidArg(f.name, "must not contain control characters")
 		}
 		switch {
 		case strings.HasSuffix(f.name, "_country") && !validCountry(v):
-			return invalidArg(f.name, "%q is not a two-letter country code (ISO 3166-1 alpha-2)", v)
+			return provider.InvalidArg(f.name, "%q is not a two-letter country code (ISO 3166-1 alpha-2)", v)
 		case strings.HasSuffix(f.name, "_email") && !strings.Contains(v, "@"):
-			return invalidArg(f.name, "%q is not an e-mail address", v)
+			return provider.InvalidArg(f.name, "%q is not an e-mail address", v)
 		}
 	}
 	return nil
