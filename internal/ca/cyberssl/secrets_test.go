@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // assertNoSecret checks err and every error it wraps.

@@ -19,9 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // docToken is the token of the document's examples.

@@ -20,9 +20,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // docToken stands for the document's {{AUTH_TOKEN}}.

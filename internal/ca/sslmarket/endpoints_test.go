@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 func TestEndpoints(t *testing.T) {
