@@ -177,14 +177,11 @@ func (s *Server) Stats() map[string]AccountStats {
 	return out
 }
 
-// apiError is a failure answer.
-type apiError struct {
-	code    int
-	message string
-}
+// apiError is a failure answer; its Status is also the error_code.
+type apiError = apienv.Error
 
 func errorf(code int, format string, args ...any) *apiError {
-	return &apiError{code: code, message: fmt.Sprintf(format, args...)}
+	return apienv.Errorf(code, format, args...)
 }
 
 func missing(param string) *apiError {
@@ -283,7 +280,7 @@ func params(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.code, errorResponse{Success: false, ErrorCode: e.code, ErrorMessage: e.message})
+	writeJSON(w, e.Status, errorResponse{Success: false, ErrorCode: e.Status, ErrorMessage: e.Message})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -33,7 +33,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -131,13 +130,10 @@ func (s *Server) Stats() map[string]AccountStats {
 }
 
 // apiError is an answer with a documented error status.
-type apiError struct {
-	status  int
-	message string
-}
+type apiError = apienv.Error
 
 func errorf(status int, format string, args ...any) *apiError {
-	return &apiError{status: status, message: fmt.Sprintf(format, args...)}
+	return apienv.Errorf(status, format, args...)
 }
 
 // ServeHTTP serves GET, POST, PUT and DELETE on the API URL.
@@ -164,7 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		aerr = errorf(http.StatusMethodNotAllowed, "method %s not allowed", r.Method)
 	}
 	if aerr != nil {
-		s.writeJSON(w, aerr.status, errorResponse{Message: aerr.message})
+		s.writeJSON(w, aerr.Status, errorResponse{Message: aerr.Message})
 		return
 	}
 	s.writeJSON(w, http.StatusOK, resp)
