@@ -14,6 +14,7 @@
 //	POST /sandbox/mail/{id}/approve  "clicks the link" of one (mail.go)
 //	POST /sandbox/tokens             revoke or restore an API token (access.go)
 //	POST /sandbox/balance            set a CyberSSL account's balance (access.go)
+//	POST /sandbox/clock              move an API's clock (clock.go)
 //	GET /healthz                     "ok"
 package sandbox
 
@@ -80,6 +81,8 @@ type Sandbox struct {
 	// accounts maps every API token to its account name.
 	accounts    map[string]string
 	revocations revocations
+	// clocks is each API's offset from Now (ClockOffsets, then ClockPath).
+	clocks clocks
 }
 
 // Stats is the body of GET /sandbox/stats: per API, per account name.
@@ -118,6 +121,7 @@ func New(cfg Config) (*Sandbox, error) {
 		ca:       ca,
 		mailbox:  mails,
 		accounts: cfg.Accounts,
+		clocks:   newClocks(cfg.ClockOffsets),
 	}
 	api := apienv.Config{
 		Accounts:      cfg.Accounts,
@@ -133,7 +137,7 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	withOffset := func(provider string) apienv.Config {
 		c := api
-		c.ClockOffset = cfg.ClockOffsets[provider]
+		c.Now = s.clocks.now(provider, cfg.Now)
 		return c
 	}
 	s.sslci = sslci.New(withOffset(ProviderSSLCI))
@@ -167,6 +171,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("POST "+MailPath+"/{id}/approve", s.serveApproveMail)
 	mux.HandleFunc("POST "+TokensPath, s.serveTokens)
 	mux.HandleFunc("POST "+BalancePath, s.serveBalance)
+	mux.HandleFunc("POST "+ClockPath, s.serveClock)
 	mux.HandleFunc("GET "+CAPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(s.ca.RootPEM())
