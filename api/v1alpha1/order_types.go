@@ -15,6 +15,9 @@ import (
 // It is kept until its subscription ends, plus a retention. Users read it;
 // they never write it.
 //
+// Until is a string column: a date column prints a time in the future,
+// as a subscription's end is, as "<invalid>".
+//
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=ro,categories=reseller-issuer
@@ -23,7 +26,7 @@ import (
 // +kubebuilder:printcolumn:name="Names",type="string",JSONPath=".spec.dnsNames"
 // +kubebuilder:printcolumn:name="Order ID",type="string",JSONPath=".status.orderID"
 // +kubebuilder:printcolumn:name="State",type="string",JSONPath=".status.state"
-// +kubebuilder:printcolumn:name="Until",type="date",JSONPath=".status.subscriptionEnd"
+// +kubebuilder:printcolumn:name="Until",type="string",JSONPath=".status.subscriptionEnd",description="When the subscription ends"
 // +kubebuilder:printcolumn:name="Reissues",type="integer",JSONPath=".status.reissues"
 // +kubebuilder:printcolumn:name="Certificate",type="string",priority=1,JSONPath=".metadata.labels.reseller-issuer\\.dev/certificate"
 // +kubebuilder:printcolumn:name="Last Word",type="string",priority=1,JSONPath=".status.lastMessage"
@@ -148,9 +151,9 @@ type OrderStatus struct {
 	Certificates []ObtainedCertificate `json:"certificates,omitempty"`
 
 	// Reissues is how many certificates free reissues obtained on the
-	// order.
+	// order; written as 0 too, so that the Reissues column shows it.
 	// +optional
-	Reissues int32 `json:"reissues,omitempty"`
+	Reissues int32 `json:"reissues"`
 
 	// Reissue is the free reissue under way, if any.
 	// +optional
