@@ -132,6 +132,12 @@ func waitSecret(t *testing.T, s *framework.Stack, ns, name string) *corev1.Secre
 // of the CSR when keyPEM is nil).
 func verifyChain(t *testing.T, s *framework.Stack, chainPEM []byte, names []string, publicKeyDER []byte) {
 	t.Helper()
+	verifyChainAt(t, s, chainPEM, names, publicKeyDER, time.Time{})
+}
+
+// verifyChainAt is verifyChain at the moment at (zero: now).
+func verifyChainAt(t *testing.T, s *framework.Stack, chainPEM []byte, names []string, publicKeyDER []byte, at time.Time) {
+	t.Helper()
 	var certs []*x509.Certificate
 	rest := chainPEM
 	for {
@@ -151,7 +157,7 @@ func verifyChain(t *testing.T, s *framework.Stack, chainPEM []byte, names []stri
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	_, err = certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: names[0]})
+	_, err = certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: names[0], CurrentTime: at})
 	require.NoError(t, err, "the chain must verify against the sandbox root")
 	assert.Equal(t, slices.Sorted(slices.Values(names)), slices.Sorted(slices.Values(certs[0].DNSNames)))
 	assert.True(t, bytes.Equal(publicKeyDER, certs[0].RawSubjectPublicKeyInfo), "the leaf must carry the requester's key")

@@ -68,6 +68,14 @@ var accounts = map[string]string{
 	"webhook-sslmarket":     "canary-7f3a-webhook-sslmarket",
 	"webhook-cyberssl":      "canary-7f3a-webhook-cyberssl",
 	"approver-sslci":        "canary-7f3a-approver-sslci",
+	"renew-sslci":           "canary-7f3a-renew-sslci",
+	"renew-sslmarket":       "canary-7f3a-renew-sslmarket",
+	"renew-cyberssl":        "canary-7f3a-renew-cyberssl",
+	"neworder-sslmarket":    "canary-7f3a-neworder-sslmarket",
+	"early-sslmarket":       "canary-7f3a-early-sslmarket",
+	"neworder-cyberssl":     "canary-7f3a-neworder-cyberssl",
+	"renamed-sslmarket":     "canary-7f3a-renamed-sslmarket",
+	"renamed-cyberssl":      "canary-7f3a-renamed-cyberssl",
 }
 
 // wrongToken is a token no sandbox account has.

@@ -106,7 +106,13 @@
 //     certificate keeps the order's expiry. While it runs the state is
 //     assumed to be "reissue" and the previous certificate stays
 //     downloadable: after Reissue, download only when the state is issued
-//     again and check that the leaf's key is the new CSR's.
+//     again and check that the leaf's key is the new CSR's. A multi-year
+//     order reports auto_reissue: SSLmarket is assumed to reissue it by
+//     itself, with the order's CSR, 30 days before its certificate ends
+//     (when is not documented); only then does a reissue give a later
+//     expiry. A reissued certificate expiring no later than the one it
+//     replaces is never handed out: the renewal orders anew (README,
+//     "What renewals cost").
 //  14. Revocation is documented for DigiCert Client Premium Class 1 and 2
 //     only; the client does not enforce that, the API answers.
 //  15. Decoders and OCSP. The document's "array" is a JSON object (a PHP
