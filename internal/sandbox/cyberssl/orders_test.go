@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 )
 
 var adminContact = orderContacts{
@@ -149,7 +151,7 @@ func TestWholeFlow(t *testing.T) {
 	assert.Empty(t, bobOrders.SSLOrders)
 
 	// The certificate expires.
-	f.clock.Advance(DefaultValidity + time.Hour)
+	f.clock.Advance(apienv.DefaultValidity + time.Hour)
 	st, err = f.client(keyAlice).OrderStatus(o.OrderID) // the old session has expired too
 	require.NoError(t, err)
 	assert.Equal(t, statusExpired, st.Status)

@@ -78,9 +78,6 @@ import (
 )
 
 const (
-	// DefaultValidity is the lifetime of issued certificates when
-	// Config.Validity is not set.
-	DefaultValidity = apienv.DefaultValidity
 	// SessionLifetime is how long an auth token is accepted.
 	SessionLifetime = time.Hour
 	// InitialBalance is every account's starting balance, in cents.
@@ -103,10 +100,6 @@ const (
 	codeInternal     = http.StatusInternalServerError
 	statusValidating = statusAwaitingValidation
 )
-
-// Config configures a Server (what every simulated API is configured
-// with).
-type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -140,7 +133,7 @@ type Server struct {
 }
 
 // New returns a Server for cfg.
-func New(cfg Config) *Server {
+func New(cfg apienv.Config) *Server {
 	s := &Server{
 		env:         apienv.New(cfg),
 		lastOrderID: firstOrderID,

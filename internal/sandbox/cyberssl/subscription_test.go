@@ -92,7 +92,7 @@ func TestReissueOfAnExpiredCertificate(t *testing.T) {
 	_, err = c.OrderStatus(o.OrderID)
 	require.NoError(t, err)
 
-	f.clock.Advance(DefaultValidity + day) // the certificate expired; the year has not
+	f.clock.Advance(apienv.DefaultValidity + day) // the certificate expired; the year has not
 	c = f.client(keyAlice)
 	st, err := c.OrderStatus(o.OrderID)
 	require.NoError(t, err)
@@ -104,7 +104,7 @@ func TestReissueOfAnExpiredCertificate(t *testing.T) {
 	st, err = c.OrderStatus(o.OrderID)
 	require.NoError(t, err)
 	leaf := f.verifyIssued(st, csr.key, names)
-	assert.Equal(t, f.clock.Now().Add(DefaultValidity), leaf.NotAfter)
+	assert.Equal(t, f.clock.Now().Add(apienv.DefaultValidity), leaf.NotAfter)
 	assert.Equal(t, AccountStats{Orders: 1, Reissues: 1, Activated: 1}, f.srv.Stats()["alice"])
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
@@ -82,14 +83,14 @@ func TestHappyPath(t *testing.T) {
 	assert.Equal(t, domain, fin.Details.Subject.CN)
 	assert.Equal(t, "DNS:"+domain, fin.Details.SAN)
 	assert.Equal(t, f.clock.Now().Add(-time.Minute).UTC().Format("2006-01-02 15:04:05"), fin.Details.ValidFrom)
-	assert.Equal(t, f.clock.Now().Add(DefaultValidity).UTC().Format("2006-01-02 15:04:05"), fin.Details.ValidTo)
+	assert.Equal(t, f.clock.Now().Add(apienv.DefaultValidity).UTC().Format("2006-01-02 15:04:05"), fin.Details.ValidTo)
 
 	l = f.list(tokenAlice)
 	assert.Equal(t, []listedCert{{
 		CrtID:   1,
 		Domains: domain,
 		AddTime: f.clock.Now().Unix(),
-		EndTime: f.clock.Now().Add(DefaultValidity).Unix(),
+		EndTime: f.clock.Now().Add(apienv.DefaultValidity).Unix(),
 	}}, l.Certificates)
 	assert.Empty(t, l.PendingOrders)
 	assert.Empty(t, f.list(tokenBob).Certificates, "bob sees none of alice's certificates")

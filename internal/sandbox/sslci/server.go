@@ -45,19 +45,12 @@ import (
 )
 
 const (
-	// DefaultValidity is the lifetime of issued certificates when
-	// Config.Validity is not set.
-	DefaultValidity = apienv.DefaultValidity
 	// VerificationLifetime is how long a confirmed domain may be finalized.
 	VerificationLifetime = 29 * 24 * time.Hour
 
 	maxBodyBytes   = 1 << 20
 	allowedMethods = "GET, POST, PUT, DELETE"
 )
-
-// Config configures a Server (what every simulated API is configured
-// with).
-type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -94,7 +87,7 @@ type account struct {
 }
 
 // New returns a Server for cfg.
-func New(cfg Config) *Server {
+func New(cfg apienv.Config) *Server {
 	s := &Server{
 		env:      apienv.New(cfg),
 		accounts: map[string]*account{},

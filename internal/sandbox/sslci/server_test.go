@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
@@ -44,7 +45,7 @@ func newFixture(t *testing.T) *fixture {
 		files: sandboxtest.NewFileServer(t),
 		dns:   dnstest.NewServer(t),
 	}
-	f.srv = New(Config{
+	f.srv = New(apienv.Config{
 		Accounts:      map[string]string{tokenAlice: "alice", tokenBob: "bob"},
 		Authority:     ca,
 		HTTP01Address: f.files.Address(),
@@ -207,7 +208,7 @@ func TestErrors(t *testing.T) {
 func TestTokenSourcesAndMounts(t *testing.T) {
 	ca, err := authority.New()
 	require.NoError(t, err)
-	srv := New(Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca})
+	srv := New(apienv.Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca})
 	mux := http.NewServeMux()
 	mux.Handle("/direct/api", srv)
 	mux.Handle("/stripped/api", http.StripPrefix("/stripped/api", srv))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
@@ -196,7 +197,7 @@ func TestDNSVerification(t *testing.T) {
 func TestDNSVerificationWithoutServer(t *testing.T) {
 	ca, err := authority.New()
 	require.NoError(t, err)
-	srv := New(Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca})
+	srv := New(apienv.Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	f := &fixture{t: t, clock: sandboxtest.NewClock(time.Now()), ca: ca, srv: srv, url: ts.URL + "/api"}
@@ -216,7 +217,7 @@ func TestConfirmUnreachable(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	srv := New(Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca, HTTP01Address: addr})
+	srv := New(apienv.Config{Accounts: map[string]string{tokenAlice: "alice"}, Authority: ca, HTTP01Address: addr})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
 )
@@ -100,7 +101,7 @@ func TestHappyPath(t *testing.T) {
 	states = append(states, d.State)
 	assert.Equal(t, statePublished, d.State)
 	assert.Equal(t, f.clock.Now().UTC().Format("2006-01-02 15:04:05"), d.Published)
-	assert.Equal(t, f.clock.Now().Add(DefaultValidity).UTC().Format("2006-01-02"), d.Expired)
+	assert.Equal(t, f.clock.Now().Add(apienv.DefaultValidity).UTC().Format("2006-01-02"), d.Expired)
 	require.NotNil(t, d.DaysRemaining)
 	assert.Equal(t, 90, *d.DaysRemaining)
 	assert.Nil(t, d.AutoReissue, "one-year order")

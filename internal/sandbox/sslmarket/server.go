@@ -100,9 +100,6 @@ import (
 )
 
 const (
-	// DefaultValidity is the lifetime of issued certificates when
-	// Config.Validity is not set.
-	DefaultValidity = apienv.DefaultValidity
 	// AutoReissueBefore is how long before its certificate's end a
 	// multi-year order is reissued automatically.
 	AutoReissueBefore = 30 * 24 * time.Hour
@@ -127,10 +124,6 @@ const (
 	ErrTypeNotSupported     = "not_supported"
 	ErrTypeInternal         = "internal_error"
 )
-
-// Config configures a Server (what every simulated API is configured
-// with).
-type Config = apienv.Config
 
 // AccountStats counts one account's activity, for tests that count money.
 type AccountStats struct {
@@ -163,7 +156,7 @@ type Server struct {
 }
 
 // New returns a Server for cfg.
-func New(cfg Config) *Server {
+func New(cfg apienv.Config) *Server {
 	s := &Server{
 		env:      apienv.New(cfg),
 		lastID:   firstOrderID,

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/dnscheck/dnstest"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/sandboxtest"
@@ -57,7 +58,7 @@ func newFixture(t *testing.T) *fixture {
 		dns:   dnstest.NewServer(t),
 		logs:  &sandboxtest.LogBuffer{},
 	}
-	f.srv = New(Config{
+	f.srv = New(apienv.Config{
 		Accounts:      map[string]string{tokenAlice: "alice", tokenBob: "bob"},
 		Authority:     ca,
 		HTTP01Address: f.files.Address(),
