@@ -22,6 +22,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/cyberssl"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
@@ -99,7 +100,7 @@ func newDelayedFixture(t *testing.T, delay time.Duration) *fixture {
 	files := httptest.NewServer(catest.ChallengeServer{Journal: f.journal})
 	t.Cleanup(files.Close)
 	f.mail = mailbox.New(time.Now)
-	f.sb = sandbox.New(sandbox.Config{
+	f.sb = sandbox.New(apienv.Config{
 		Mailbox:       f.mail,
 		Accounts:      map[string]string{apiKey: account},
 		Authority:     testAuthority(t),

@@ -25,6 +25,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
 	"github.com/reseller-issuer/reseller-issuer/internal/order"
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/authority"
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/mailbox"
 	sandbox "github.com/reseller-issuer/reseller-issuer/internal/sandbox/sslmarket"
@@ -92,7 +93,7 @@ func newFlowFixture(t *testing.T) *flowFixture {
 	auth, err := authority.New()
 	require.NoError(t, err)
 	f.mail = mailbox.New(time.Now)
-	f.sb = sandbox.New(sandbox.Config{
+	f.sb = sandbox.New(apienv.Config{
 		Accounts:      map[string]string{flowToken: flowAccount},
 		Authority:     auth,
 		HTTP01Address: strings.TrimPrefix(fs.URL, "http://"),
