@@ -14,31 +14,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/catest"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // assertNoSecret checks err and every error it wraps.
 func assertNoSecret(t *testing.T, err error, secrets ...string) {
 	t.Helper()
-	require.Error(t, err)
-	queue := []error{err}
-	for len(queue) > 0 {
-		e := queue[0]
-		queue = queue[1:]
-		for _, s := range secrets {
-			for _, f := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
-				assert.NotContains(t, e.Error(), f, "error %T leaks a secret", e)
-			}
-		}
-		switch u := e.(type) { //nolint:errorlint // walks the chain by hand
-		case interface{ Unwrap() error }:
-			if w := u.Unwrap(); w != nil {
-				queue = append(queue, w)
-			}
-		case interface{ Unwrap() []error }:
-			queue = append(queue, u.Unwrap()...)
-		}
-	}
+	catest.AssertNotInErrors(t, err, catest.SecretForms(secrets...)...)
 }
 
 func TestSecretsNeverInErrors(t *testing.T) {
