@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -38,6 +39,8 @@ type Journal struct {
 
 	// claimed is the paid call this journal claimed last.
 	claimed *ca.Intent
+	// pending is a save of free progress not written yet (Flush).
+	pending *v1alpha1.ResellerOrder
 }
 
 var _ ca.Journal = &Journal{}
@@ -66,18 +69,73 @@ func (j *Journal) Unknown(ctx context.Context, message string) {
 
 // Save writes st. It fails with a conflict when the order changed since it
 // was read or last saved; the caller must then give up this attempt.
+//
+// One write per change that matters, not per step: a save that changes
+// nothing is not written, and one that records only free progress (names'
+// validation, challenges, progress times: what a crash makes the flow
+// redo with free calls) waits for the next write or Flush. Every other
+// change (a paid call's intent or outcome, the order id, the chain, a
+// reissue) is written at once, with what waited.
 func (j *Journal) Save(ctx context.Context, st *ca.State) error {
-	next := j.Order.DeepCopy()
+	return j.save(ctx, st, true)
+}
+
+// save writes st; a save of free progress waits when it may.
+func (j *Journal) save(ctx context.Context, st *ca.State, mayWait bool) error {
+	next := j.latest().DeepCopy()
 	applyState(next, st, j.Request, j.Now())
-	if err := j.Client.Status().Update(ctx, next); err != nil {
-		return fmt.Errorf("saving the state of ResellerOrder %s: %w", j.Order.Name, err)
+	switch {
+	case equality.Semantic.DeepEqual(next.Status, j.Order.Status):
+		j.pending = nil
+		return nil
+	case mayWait && onlyProgress(&j.Order.Status, &next.Status):
+		j.pending = next
+		return nil
 	}
-	j.Order = next
+	if err := j.write(ctx, next); err != nil {
+		return err
+	}
 	if st.Intent != nil {
 		claimed := *st.Intent
 		j.claimed = &claimed
 	}
 	return nil
+}
+
+// Flush writes the free progress a Save left waiting, if any, under the
+// order's resourceVersion. Every reconcile that saved ends with it.
+func (j *Journal) Flush(ctx context.Context) error {
+	if j.pending == nil {
+		return nil
+	}
+	return j.write(ctx, j.pending)
+}
+
+// latest is the order with what waits to be written.
+func (j *Journal) latest() *v1alpha1.ResellerOrder {
+	if j.pending != nil {
+		return j.pending
+	}
+	return j.Order
+}
+
+// write updates the order's status to next's under the resourceVersion
+// of the copy it was based on.
+func (j *Journal) write(ctx context.Context, next *v1alpha1.ResellerOrder) error {
+	if err := j.Client.Status().Update(ctx, next); err != nil {
+		return fmt.Errorf("saving the state of ResellerOrder %s: %w", j.Order.Name, err)
+	}
+	j.Order, j.pending = next, nil
+	return nil
+}
+
+// onlyProgress reports whether next differs from written only in free
+// progress: the names' validation and challenges, the progress time, and
+// the state that follows from them.
+func onlyProgress(written, next *v1alpha1.OrderStatus) bool {
+	n := next.DeepCopy()
+	n.Names, n.Progress, n.State = written.Names, written.Progress, written.State
+	return equality.Semantic.DeepEqual(n, written)
 }
 
 // SaveOutcome writes st, the outcome of the paid call this journal
@@ -88,7 +146,7 @@ func (j *Journal) Save(ctx context.Context, st *ca.State) error {
 func (j *Journal) SaveOutcome(ctx context.Context, st *ca.State) error {
 	var err error
 	for i := range outcomeTries {
-		if err = j.Save(ctx, st); err == nil || !apierrors.IsConflict(err) {
+		if err = j.save(ctx, st, false); err == nil || !apierrors.IsConflict(err) {
 			return err
 		}
 		fresh := &v1alpha1.ResellerOrder{}
@@ -97,7 +155,8 @@ func (j *Journal) SaveOutcome(ctx context.Context, st *ca.State) error {
 		} else if !j.stillOurs(fresh) {
 			return fmt.Errorf("ResellerOrder %s was claimed by another worker while its paid call ran: %w", j.Order.Name, err)
 		} else {
-			j.Order = fresh
+			// st is applied whole to the fresh copy: nothing waits.
+			j.Order, j.pending = fresh, nil
 			continue
 		}
 		select {
@@ -125,13 +184,9 @@ func (j *Journal) stillOurs(o *v1alpha1.ResellerOrder) bool {
 // Fail marks the order Failed with message, the reason: nothing was paid
 // on it and its key is free for the next order.
 func (j *Journal) Fail(ctx context.Context, message string) error {
-	next := j.Order.DeepCopy()
+	next := j.latest().DeepCopy()
 	next.Status.State, next.Status.LastMessage = v1alpha1.OrderFailed, truncate(message, 1024)
-	if err := j.Client.Status().Update(ctx, next); err != nil {
-		return err
-	}
-	j.Order = next
-	return nil
+	return j.write(ctx, next)
 }
 
 func truncate(s string, n int) string {

@@ -246,7 +246,14 @@ func (e *env) step(t *testing.T, req ca.Request) (*ca.Result, error) {
 	t.Helper()
 	o := e.read(t)
 	j := &order.Journal{Client: e.k8s, Reader: e.k8s, Order: o, Request: e.request.Name, RequestUID: e.request.UID, Now: e.clock.Now, Notes: e.notes}
-	return e.protocol.Issue(context.Background(), req, order.StateOf(o), crashJournal{Journal: j, before: e.before, after: e.after})
+	res, err := e.protocol.Issue(context.Background(), req, order.StateOf(o), crashJournal{Journal: j, before: e.before, after: e.after})
+	if errors.Is(err, errCrash) {
+		return nil, err // what waited to be written dies with the process
+	}
+	if ferr := j.Flush(context.Background()); ferr != nil {
+		return nil, ferr
+	}
+	return res, err
 }
 
 // drive runs reconciles, a second apart, until one does not wait.

@@ -160,6 +160,13 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	resent := st.EmailResent
 	// The paid calls are counted for this Issuer.
 	res, err := p.Issue(ca.WithIssuer(ctx, issuerLabels(issuer)), req, st, journal)
+	if !ca.IsPermanent(err) {
+		// failOrder writes what waits with the failure.
+		if ferr := journal.Flush(ctx); ferr != nil {
+			// Only free progress waited: the next Sign redoes it.
+			logr.FromContextOrDiscard(ctx).Info("could not save the order's validation progress; redoing it on the next reconcile", "order", journal.Order.Name, "error", ferr.Error())
+		}
+	}
 	if st.EmailResent != resent && s.Events != nil {
 		s.Events.Eventf(live, issuer, corev1.EventTypeNormal, ReasonEmailResent, "Validate", "asked %s to send the approval emails again (%s=%s)", spec.Provider(), v1alpha1.AnnotationResendEmail, st.EmailResent)
 	}
