@@ -29,6 +29,7 @@ import (
 // +kubebuilder:printcolumn:name="Until",type="string",JSONPath=".status.subscriptionEnd",description="When the subscription ends"
 // +kubebuilder:printcolumn:name="Reissues",type="integer",JSONPath=".status.reissues"
 // +kubebuilder:printcolumn:name="Certificate",type="string",priority=1,JSONPath=".metadata.labels.reseller-issuer\\.dev/certificate"
+// +kubebuilder:printcolumn:name="Request",type="string",priority=1,JSONPath=".status.claim.request.name"
 // +kubebuilder:printcolumn:name="Last Word",type="string",priority=1,JSONPath=".status.lastMessage"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerOrder struct {

@@ -16,21 +16,26 @@ import (
 // +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerorders,verbs=get;list;watch;create
 // +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerorders/status,verbs=get;update
 
-// PointerAnnotation on a request names the ResellerOrder it works on.
-const PointerAnnotation = "reseller-issuer.dev/order"
-
-// Ledger reads and claims ResellerOrders. Every read that decides about
-// money is live (the cache may lag behind another worker's claim).
+// Ledger reads and claims ResellerOrders. Its lists come from the
+// informer cache, which may lag behind another worker's write: that is
+// safe because nothing is bought on a listed copy alone. A new order is a
+// create under a name derived from the key and the orders before it (a
+// missed order collides: RaceError), every other claim and every paid
+// call's intent is an update under the resourceVersion of the copy read
+// (a stale copy conflicts), and a cancel re-reads its order live first.
 type Ledger struct {
+	// Client writes, and lists from the cache.
 	Client client.Client
+	// Reader reads live from the API server.
 	Reader client.Reader
 	Now    func() time.Time
 }
 
-// Orders lists the orders ever placed for k in namespace ns, oldest first.
+// Orders lists the orders ever placed for k in namespace ns, oldest first,
+// as the cache has them.
 func (l *Ledger) Orders(ctx context.Context, ns string, k Key) ([]v1alpha1.ResellerOrder, error) {
 	var list v1alpha1.ResellerOrderList
-	if err := l.Reader.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelOrderKey: k.Hash()}); err != nil {
+	if err := l.Client.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelOrderKey: k.Hash()}); err != nil {
 		return nil, fmt.Errorf("reading the ResellerOrders for %v: %w", k.Names, err)
 	}
 	orders := list.Items
@@ -129,14 +134,24 @@ func (l *Ledger) Release(ctx context.Context, o *v1alpha1.ResellerOrder, cancele
 }
 
 // Certificate lists the orders in ns serving the cert-manager Certificate
-// named certificate, oldest first.
+// named certificate, oldest first, as the cache has them.
 func (l *Ledger) Certificate(ctx context.Context, ns, certificate string) ([]v1alpha1.ResellerOrder, error) {
 	var list v1alpha1.ResellerOrderList
-	if err := l.Reader.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelCertificate: certificate}); err != nil {
+	if err := l.Client.List(ctx, &list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelCertificate: certificate}); err != nil {
 		return nil, fmt.Errorf("reading the ResellerOrders of Certificate %s/%s: %w", ns, certificate, err)
 	}
 	slices.SortFunc(list.Items, func(a, b v1alpha1.ResellerOrder) int { return a.CreationTimestamp.Compare(b.CreationTimestamp.Time) })
 	return list.Items, nil
+}
+
+// Live re-reads o from the API server: what is done to an order found in
+// a list (a cancel at the reseller) is decided on its live copy.
+func (l *Ledger) Live(ctx context.Context, o *v1alpha1.ResellerOrder) (*v1alpha1.ResellerOrder, error) {
+	fresh := &v1alpha1.ResellerOrder{}
+	if err := l.Reader.Get(ctx, client.ObjectKeyFromObject(o), fresh); err != nil {
+		return nil, fmt.Errorf("reading ResellerOrder %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	return fresh, nil
 }
 
 // Verified returns the names verified on the newest order of orders that

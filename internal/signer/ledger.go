@@ -3,7 +3,6 @@ package signer
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -11,7 +10,6 @@ import (
 	"github.com/go-logr/logr"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
@@ -153,7 +151,6 @@ func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuera
 			return nil, err
 		}
 		s.notes(lr.live, issuer, spec).Adopted(ctx, d.Reason)
-		s.point(ctx, lr.live, o.Name)
 		c.order = o
 		return c, nil
 	case order.Reissue:
@@ -162,7 +159,6 @@ func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuera
 			return nil, err
 		}
 		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderReissued, "%s", d.Reason)
-		s.point(ctx, lr.live, o.Name)
 		c.order, c.fresh = o, true
 		return c, nil
 	}
@@ -226,20 +222,7 @@ func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuera
 		return nil, err
 	}
 	s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderClaimed, "ResellerOrder %s: %s", o.Name, d.Reason)
-	s.point(ctx, lr.live, o.Name)
 	return o, nil
-}
-
-// point records on the request which order it works on, for people: the
-// ledger finds the order by its key, so a failed write is only logged.
-func (s *Signer) point(ctx context.Context, live client.Object, name string) {
-	if live.GetAnnotations()[order.PointerAnnotation] == name {
-		return
-	}
-	patch := client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"annotations":{`+strconv.Quote(order.PointerAnnotation)+`:`+strconv.Quote(name)+`}}}`))
-	if err := s.Client.Patch(ctx, live, patch); err != nil {
-		logr.FromContextOrDiscard(ctx).Info("could not point the request at its ResellerOrder", "order", name, "error", err.Error())
-	}
 }
 
 // failOrder records a request's permanent failure on its order. An order on

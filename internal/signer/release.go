@@ -36,6 +36,15 @@ func (s *Signer) releaseLeftOpen(ctx context.Context, lr *ledgerRequest, issuer 
 		if o.Labels[v1alpha1.LabelOrderKey] == lr.key.Hash() || !leftOpen(o) {
 			continue
 		}
+		// The list is the cache's: the order may have been taken over
+		// since. It is decided on its live copy.
+		if o, err = l.Live(ctx, o); err != nil {
+			log.Info("could not read an order the Certificate may have left open", "order", orders[i].Name, "error", err.Error())
+			continue
+		}
+		if !leftOpen(o) {
+			continue
+		}
 		if c := o.Status.Claim; c != nil {
 			if live, err := alive(c.Request); err != nil || live {
 				continue

@@ -29,15 +29,12 @@ func (e *env) orders(t *testing.T) []v1alpha1.ResellerOrder {
 	return list.Items
 }
 
-// storedOrder is the one ResellerOrder of the test, and the request's
-// pointer at it.
-func (e *env) storedOrder(t *testing.T) (*v1alpha1.ResellerOrder, string) {
+// storedOrder is the one ResellerOrder of the test.
+func (e *env) storedOrder(t *testing.T) *v1alpha1.ResellerOrder {
 	t.Helper()
 	orders := e.orders(t)
 	require.Len(t, orders, 1, "one ResellerOrder")
-	cr := &cmapi.CertificateRequest{}
-	require.NoError(t, e.client.Get(context.Background(), types.NamespacedName{Namespace: testNS, Name: requestName}, cr))
-	return &orders[0], cr.Annotations[order.PointerAnnotation]
+	return &orders[0]
 }
 
 func encodedState(t *testing.T, st *ca.State) string {
@@ -111,8 +108,7 @@ func TestSign(t *testing.T) {
 				assert.Equal(t, 90*24*time.Hour, call.req.Duration)
 				require.Len(t, e.builder.specs, 1)
 				assert.NotNil(t, e.builder.specs[0].SSLCI, "the builder gets the issuer's spec")
-				o, pointer := e.storedOrder(t)
-				assert.Equal(t, o.Name, pointer, "the request points at its order")
+				o := e.storedOrder(t)
 				assert.Equal(t, requestUID, o.Status.Claim.Request.UID, "claimed by the request")
 				assert.Equal(t, []string{"example.com", "www.example.com"}, o.Spec.DNSNames)
 				assert.Equal(t, v1alpha1.OrderClaimed, o.Status.State, "the signer itself writes no flow state")
@@ -134,7 +130,7 @@ func TestSign(t *testing.T) {
 			wantIssue: 1,
 			wantBuild: 1,
 			check: func(t *testing.T, e *env) {
-				o, _ := e.storedOrder(t)
+				o := e.storedOrder(t)
 				st := order.StateOf(o)
 				assert.Equal(t, v1alpha1.ProviderSSLCI, st.Provider)
 				assert.Equal(t, "order-42", st.OrderID)
@@ -213,7 +209,7 @@ func TestSign(t *testing.T) {
 			wantIssue: 1,
 			wantBuild: 1,
 			check: func(t *testing.T, e *env) {
-				o, _ := e.storedOrder(t)
+				o := e.storedOrder(t)
 				assert.Equal(t, "order-9", o.Status.OrderID, "the paid outcome is saved")
 			},
 		},
@@ -236,7 +232,7 @@ func TestSign(t *testing.T) {
 			wantIssue:   1,
 			wantBuild:   1,
 			check: func(t *testing.T, e *env) {
-				o, _ := e.storedOrder(t)
+				o := e.storedOrder(t)
 				assert.Empty(t, o.Status.OrderID, "the conflicting save must not land")
 			},
 		},
