@@ -3,6 +3,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -72,10 +73,11 @@ func (j *Journal) Unknown(ctx context.Context, message string) {
 //
 // One write per change that matters, not per step: a save that changes
 // nothing is not written, and one that records only free progress (names'
-// validation, challenges, progress times: what a crash makes the flow
-// redo with free calls) waits for the next write or Flush. Every other
-// change (a paid call's intent or outcome, the order id, the chain, a
-// reissue) is written at once, with what waited.
+// validation, progress times: what a crash makes the flow redo with free
+// calls) waits for the next write or Flush. Every other change (a new
+// challenge, which every replica's responder serves from the order; a paid
+// call's intent or outcome; the order id, the chain, a reissue) is written
+// at once, with what waited.
 func (j *Journal) Save(ctx context.Context, st *ca.State) error {
 	return j.save(ctx, st, true)
 }
@@ -130,9 +132,17 @@ func (j *Journal) write(ctx context.Context, next *v1alpha1.ResellerOrder) error
 }
 
 // onlyProgress reports whether next differs from written only in free
-// progress: the names' validation and challenges, the progress time, and
-// the state that follows from them.
+// progress: the names' validation, the progress time, and the state that
+// follows from them. A challenge to publish is not: every replica's
+// responder serves it from the written order.
 func onlyProgress(written, next *v1alpha1.OrderStatus) bool {
+	for _, n := range next.Names {
+		if n.Challenge != nil && !n.Verified && !slices.ContainsFunc(written.Names, func(w v1alpha1.OrderName) bool {
+			return w.Name == n.Name && !w.Verified && equality.Semantic.DeepEqual(w.Challenge, n.Challenge)
+		}) {
+			return false
+		}
+	}
 	n := next.DeepCopy()
 	n.Names, n.Progress, n.State = written.Names, written.Progress, written.State
 	return equality.Semantic.DeepEqual(n, written)

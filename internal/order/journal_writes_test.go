@@ -47,15 +47,19 @@ func TestJournalWritesPerChange(t *testing.T) {
 	st.Progress = now
 	require.NoError(t, j.Save(ctx, st), "a challenge requested")
 	require.NoError(t, j.Save(ctx, st), "the same again")
-	assert.Zero(t, writes, "free progress waits")
-	assert.Empty(t, stored().Status.Names)
+	assert.Equal(t, 1, writes, "a challenge is written at once (the responders serve it from the order), once")
+	require.Len(t, stored().Status.Names, 1)
 
 	now = now.Add(time.Second)
-	st.Names[0].Verified, st.Names[0].Challenge, st.Progress = true, nil, now
+	st.Names[0].LastError, st.Progress = "not yet", now
+	require.NoError(t, j.Save(ctx, st), "a confirmation refused")
+	st.Names[0].Verified, st.Names[0].Challenge, st.Names[0].LastError = true, nil, ""
 	require.NoError(t, j.Save(ctx, st), "the name verified")
+	assert.Equal(t, 1, writes, "free progress waits")
+	assert.False(t, stored().Status.Names[0].Verified)
 	st.Intent = &ca.Intent{Step: "finalize", At: now, Attempt: 1, Key: "k"}
 	require.NoError(t, j.Save(ctx, st), "the paid call claimed")
-	assert.Equal(t, 1, writes, "the intent is written at once, with the progress that waited")
+	assert.Equal(t, 2, writes, "the intent is written at once, with the progress that waited")
 	got := stored()
 	require.Len(t, got.Status.Names, 1)
 	assert.True(t, got.Status.Names[0].Verified)
@@ -64,15 +68,15 @@ func TestJournalWritesPerChange(t *testing.T) {
 	st.Intent, st.OrderID = nil, "42"
 	require.NoError(t, j.SaveOutcome(ctx, st))
 	require.NoError(t, j.SaveOutcome(ctx, st), "an outcome saved already")
-	assert.Equal(t, 2, writes, "the outcome is written once")
+	assert.Equal(t, 3, writes, "the outcome is written once")
 	assert.Equal(t, "42", stored().Status.OrderID)
 
 	now = now.Add(time.Second)
 	st.Progress = now
 	require.NoError(t, j.Save(ctx, st))
-	assert.Equal(t, 2, writes)
+	assert.Equal(t, 3, writes)
 	require.NoError(t, j.Flush(ctx))
 	require.NoError(t, j.Flush(ctx), "nothing waits any more")
-	assert.Equal(t, 3, writes, "Flush writes what waited, once")
+	assert.Equal(t, 4, writes, "Flush writes what waited, once")
 	assert.True(t, now.Equal(stored().Status.Progress.Time))
 }
