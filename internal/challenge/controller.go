@@ -137,7 +137,16 @@ func (r *Reconciler) requestOver(ctx context.Context, ref v1alpha1.RequestRefere
 	default:
 		return false, fmt.Errorf("challenge names a request of unknown kind %q", ref.Kind)
 	}
-	err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, obj)
+	key := types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}
+	cached, ok := obj.DeepCopyObject().(client.Object)
+	if ok && r.Client.Get(ctx, key, cached) == nil && cached.GetUID() == ref.UID && !finished(cached) {
+		// The cache shows it at work (every status write of a challenge
+		// lands here): when it ends, its update or deletion enqueues the
+		// challenge again.
+		return false, nil
+	}
+	// A challenge is deleted only on a live read's word.
+	err := r.Reader.Get(ctx, key, obj)
 	switch {
 	case apierrors.IsNotFound(err):
 		return true, nil

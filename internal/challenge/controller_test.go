@@ -99,3 +99,55 @@ func TestReconcile(t *testing.T) {
 		})
 	}
 }
+
+// countingReader counts the live reads of the requests.
+type countingReader struct {
+	client.Reader
+	gets int
+}
+
+func (r *countingReader) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	r.gets++
+	return r.Reader.Get(ctx, key, obj, opts...)
+}
+
+// TestReconcileReadsLiveOnlyToDelete: a challenge of a request the cache
+// shows at work is kept without a live read (its status writes would
+// otherwise cost one each); one the cache shows over is deleted only when
+// the live read agrees.
+func TestReconcileReadsLiveOnlyToDelete(t *testing.T) {
+	pending := func() *cmapi.CertificateRequest {
+		return &cmapi.CertificateRequest{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "app", UID: "uid-r"}}
+	}
+	issued := pending()
+	issued.Status.Certificate = []byte("pem")
+	tests := []struct {
+		name          string
+		cached, live  *cmapi.CertificateRequest
+		wantLiveReads int
+		wantGone      bool
+	}{
+		{name: "at work in the cache", cached: pending(), live: issued, wantLiveReads: 0},
+		{name: "issued in the cache and live", cached: issued, live: issued, wantLiveReads: 1, wantGone: true},
+		{name: "issued in the cache, at work live", cached: issued, live: pending(), wantLiveReads: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			obj := &v1alpha1.ResellerChallenge{
+				ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "app"},
+				Spec: v1alpha1.ChallengeSpec{
+					RequestRef: v1alpha1.RequestReference{Group: "cert-manager.io", Kind: "CertificateRequest", Name: "r", Namespace: "app", UID: "uid-r"},
+					DNSName:    "www.example.com", Target: "_dnsauth.example.com TXT token",
+				},
+			}
+			cache := fake.NewClientBuilder().WithScheme(newScheme(t)).WithObjects(tc.cached, obj).Build()
+			live := &countingReader{Reader: fake.NewClientBuilder().WithScheme(newScheme(t)).WithObjects(tc.live).Build()}
+			r := &Reconciler{Client: cache, Reader: live, Remover: &remover{}, Now: time.Now, GiveUpAfter: time.Minute}
+			_, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)})
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantLiveReads, live.gets, "live reads")
+			err = cache.Get(context.Background(), client.ObjectKeyFromObject(obj), &v1alpha1.ResellerChallenge{})
+			assert.Equal(t, tc.wantGone, apierrors.IsNotFound(err), "gone (err %v)", err)
+		})
+	}
+}
