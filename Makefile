@@ -103,9 +103,9 @@ bench: ## N one-name Certificates at once per phase (CA issuer, then each resell
 	assets="$$(e2e/scripts/assets.sh)"; \
 	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench $(BENCH_FLAGS)
 
-test-bench: knot ## The bench at CI size: 20 Certificates per reseller; fails on counts (orders, reseller calls), never on times.
+test-bench: knot ## The bench at CI size: 20 Certificates per reseller; fails on counts (orders, reseller calls, API requests per Certificate), never on times.
 	assets="$$(e2e/scripts/assets.sh)"; \
-	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench -n 20 -phases sslci,sslmarket,cyberssl -settle 5s -assert-calls
+	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench -n 20 -phases sslci,sslmarket,cyberssl -settle 5s -assert-calls -max-api-per-cert sslci=16,sslmarket=24,cyberssl=20
 
 clean:
 	rm -rf bin

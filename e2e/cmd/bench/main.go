@@ -106,9 +106,10 @@ func run(ctx context.Context, o *options) (bool, error) {
 	}
 	fmt.Println()
 	printTable(os.Stdout, results)
-	paidOnce := allPaidOnce(results)
+	ok := allPaidOnce(results)
+	ok = o.maxAPI.within(results) && ok
 	if !o.assertCalls {
-		return paidOnce, nil
+		return ok, nil
 	}
-	return atMinimum(results) && paidOnce, nil
+	return atMinimum(results) && ok, nil
 }

@@ -43,6 +43,9 @@ type options struct {
 	issuerArgs []string
 	// assertCalls fails the run when reseller calls exceed the minimum.
 	assertCalls bool
+	// maxAPI fails the run when a phase's API-server requests per
+	// Certificate exceed its ceiling.
+	maxAPI ceilings
 }
 
 func parseOptions(args []string) (*options, error) {
@@ -63,6 +66,11 @@ func parseOptions(args []string) (*options, error) {
 		return nil
 	})
 	fs.BoolVar(&o.assertCalls, "assert-calls", false, "exit non-zero when a reseller phase called its reseller above the protocol minimum (counts, never times)")
+	fs.Func("max-api-per-cert", "exit non-zero when a reseller phase made more API-server requests per Certificate than its ceiling, e.g. sslci=15,sslmarket=22 (counts, never times)", func(v string) error {
+		var err error
+		o.maxAPI, err = parseCeilings(v)
+		return err
+	})
 	fs.StringVar(&o.dir, "dir", "", "folder for logs and kubeconfig (default: a new temporary folder)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
