@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // zone names for --time-zone on any machine
 
 	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
@@ -44,32 +45,58 @@ type options struct {
 	dnsServer     string
 	validity      time.Duration
 	issueDelay    time.Duration
-	clockOffsets  offsetsFlag
+	clockOffsets  perProvider[time.Duration]
+	zones         perProvider[*time.Location]
+	pageSize      int
 }
 
-// offsetsFlag collects repeated --clock-offset provider=duration flags.
-type offsetsFlag map[string]time.Duration
+// perProvider collects a repeated provider=value flag.
+type perProvider[V any] struct {
+	values map[string]V
+	// what the value is, for errors ("duration")
+	what   string
+	parse  func(string) (V, error)
+	format func(V) string
+}
 
-func (o offsetsFlag) String() string {
-	parts := make([]string, 0, len(o))
-	for p, d := range o {
-		parts = append(parts, p+"="+d.String())
+func (p perProvider[V]) String() string {
+	parts := make([]string, 0, len(p.values))
+	for provider, v := range p.values {
+		parts = append(parts, provider+"="+p.format(v))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
 }
 
-func (o offsetsFlag) Set(v string) error {
-	provider, raw, ok := strings.Cut(v, "=")
+func (p perProvider[V]) Set(s string) error {
+	provider, raw, ok := strings.Cut(s, "=")
 	if !ok || provider == "" {
-		return errors.New("want provider=duration")
+		return fmt.Errorf("want provider=%s", p.what)
 	}
-	d, err := time.ParseDuration(raw)
+	v, err := p.parse(raw)
 	if err != nil {
 		return fmt.Errorf("provider %s: %w", provider, err)
 	}
-	o[provider] = d
+	p.values[provider] = v
 	return nil
+}
+
+// parseZone reads an IANA zone name (Europe/Prague) or a fixed offset
+// from UTC written +HH:MM or -HH:MM.
+func parseZone(s string) (*time.Location, error) {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		t, err := time.Parse("-07:00", s)
+		if err != nil {
+			return nil, fmt.Errorf("zone offset %q: want +HH:MM or -HH:MM", s)
+		}
+		_, offset := t.Zone()
+		return time.FixedZone("UTC"+s, offset), nil
+	}
+	loc, err := time.LoadLocation(s)
+	if err != nil {
+		return nil, fmt.Errorf("zone %q: %w", s, err)
+	}
+	return loc, nil
 }
 
 // accountsFlag collects repeated --account name=token flags as token -> name.
@@ -97,7 +124,11 @@ func (a accountsFlag) Set(v string) error {
 }
 
 func parseOptions(args []string) (*options, error) {
-	o := &options{accounts: accountsFlag{}, clockOffsets: offsetsFlag{}}
+	o := &options{
+		accounts:     accountsFlag{},
+		clockOffsets: perProvider[time.Duration]{values: map[string]time.Duration{}, what: "duration", parse: time.ParseDuration, format: time.Duration.String},
+		zones:        perProvider[*time.Location]{values: map[string]*time.Location{}, what: "zone", parse: parseZone, format: (*time.Location).String},
+	}
 	fs := flag.NewFlagSet("reseller-sandbox", flag.ContinueOnError)
 	fs.StringVar(&o.listen, "listen", defaultListen, "address to serve plain HTTP on")
 	fs.Var(o.accounts, "account", "API account as name=token (repeatable; default "+defaultAccount+"="+defaultToken+")")
@@ -106,6 +137,8 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.dnsServer, "dns-server", "", "authoritative DNS server (`host:port`) queried for DNS validation records; empty: DNS validation always fails with a message saying so")
 	fs.DurationVar(&o.validity, "validity", defaultValidity, "lifetime of issued certificates")
 	fs.Var(o.clockOffsets, "clock-offset", "an API's clock ahead of this machine's (negative: behind) as provider=duration, e.g. sslmarket=2h or cyberssl=-90s (repeatable)")
+	fs.Var(o.zones, "time-zone", "the zone an API writes its dates and times in (without saying so; default UTC) as provider=zone, the zone an IANA name or +HH:MM, e.g. sslmarket=Europe/Prague (repeatable)")
+	fs.IntVar(&o.pageSize, "page-size", 0, "entries per page of each API's order list, asked for with ?page=N; 0 answers whole lists, as no reseller's document describes paging")
 	fs.DurationVar(&o.issueDelay, "issue-delay", 2*time.Second, "time SSLmarket and CyberSSL orders take to issue once validated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -138,6 +171,9 @@ func parseOptions(args []string) (*options, error) {
 	if o.validity <= 0 {
 		return nil, fmt.Errorf("--validity must be positive, got %s", o.validity)
 	}
+	if o.pageSize < 0 {
+		return nil, fmt.Errorf("--page-size must not be negative, got %d", o.pageSize)
+	}
 	return o, nil
 }
 
@@ -157,7 +193,9 @@ func run() error {
 		DNSServer:     o.dnsServer,
 		Validity:      o.validity,
 		IssueDelay:    o.issueDelay,
-		ClockOffsets:  o.clockOffsets,
+		ClockOffsets:  o.clockOffsets.values,
+		Zones:         o.zones.values,
+		PageSize:      o.pageSize,
 		Logger:        log,
 	})
 	if err != nil {
@@ -185,6 +223,8 @@ func run() error {
 		"dnsServer", o.dnsServer,
 		"validity", o.validity.String(),
 		"clockOffsets", o.clockOffsets.String(),
+		"timeZones", o.zones.String(),
+		"pageSize", o.pageSize,
 	)
 
 	errc := make(chan error, 1)

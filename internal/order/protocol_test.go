@@ -76,7 +76,9 @@ func TestStepBoundaries(t *testing.T) {
 		edit bool
 		// decoy places an order for the same key an hour before the claim.
 		decoy bool
-		want  map[string]outcome
+		// fill buys this many certificates for other names before the claim.
+		fill int
+		want map[string]outcome
 	}{
 		{name: "crash after the claim", after: claimed},
 		{name: "crash after the paid call, before its outcome is saved", before: answered, want: recovered},
@@ -92,6 +94,10 @@ func TestStepBoundaries(t *testing.T) {
 		// UTC-11 are inside ca.ClockSkew.
 		{name: "the reseller's times in UTC+13", cfg: rigConfig{offset: 13 * time.Hour}, before: answered, want: recovered},
 		{name: "the reseller's times in UTC-11", cfg: rigConfig{offset: -11 * time.Hour}, before: answered, want: recovered},
+		// The sandbox writing its times in a zone without saying so, its
+		// clock off as well: both are inside ca.ClockSkew together.
+		{name: "the reseller's clock 3 hours ahead, its times in UTC+10", cfg: rigConfig{offset: 3 * time.Hour, zone: time.FixedZone("UTC+10", 10*3600)}, before: answered, want: recovered},
+		{name: "the reseller's clock 3 hours behind, its times in UTC-10", cfg: rigConfig{offset: -3 * time.Hour, zone: time.FixedZone("UTC-10", -10*3600)}, before: answered, want: recovered},
 		// Window 3: CyberSSL checked its product and configuration before
 		// the search, so an Issuer edit after a crash failed the request for
 		// good and orphaned the paid order.
@@ -101,6 +107,9 @@ func TestStepBoundaries(t *testing.T) {
 		{name: "an earlier order of the same key", before: answered, decoy: true, want: recovered},
 		{name: "an earlier order of the same key, the reseller's clock 3 hours behind", cfg: rigConfig{offset: -3 * time.Hour}, before: answered, decoy: true, want: recovered},
 		{name: "an earlier order of the same key, the reseller's clock 3 hours ahead", cfg: rigConfig{offset: 3 * time.Hour}, before: answered, decoy: true, want: recovered},
+		// Window 6: the order list was read as one page, so a lost order
+		// past it was not found and bought again.
+		{name: "an order list of 30 orders paged by 5", cfg: rigConfig{pageSize: 5}, before: answered, fill: 29, want: recovered},
 	}
 	for _, tt := range tests {
 		for _, r := range resellers {
@@ -117,6 +126,7 @@ func TestStepBoundaries(t *testing.T) {
 					e.after = e.writeFromElsewhere(t)
 				}
 				req := request(t, names...)
+				e.fill(t, tt.fill)
 				decoy := ""
 				if tt.decoy {
 					if r.place == nil {
@@ -143,7 +153,7 @@ func TestStepBoundaries(t *testing.T) {
 					require.NoError(t, err)
 					assert.Equal(t, v1alpha1.OrderIssued, e.read(t).Status.State)
 				}
-				bought := 1
+				bought := 1 + tt.fill
 				if decoy != "" {
 					bought++
 					assert.NotEqual(t, decoy, e.read(t).Status.OrderID, "the order closest to the claim is adopted")

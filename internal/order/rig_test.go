@@ -187,12 +187,18 @@ type env struct {
 	// after each crash.
 	before, after func(st *ca.State) error
 	afterCrash    func()
+	// files are HTTP validation files served besides the order's
+	// challenges, by host and path.
+	files sync.Map
 }
 
 // rigConfig sets the sandbox's clock offset (the reseller's clock against
-// ours).
+// ours), the zone it writes its times in (nil: UTC) and the size of its
+// order lists' pages (0: whole lists).
 type rigConfig struct {
-	offset time.Duration
+	offset   time.Duration
+	zone     *time.Location
+	pageSize int
 }
 
 func newEnv(t *testing.T, r reseller, cfg rigConfig, names ...string) *env {
@@ -212,6 +218,8 @@ func newEnv(t *testing.T, r reseller, cfg rigConfig, names ...string) *env {
 		Accounts:      map[string]string{token: account},
 		HTTP01Address: strings.TrimPrefix(files.URL, "http://"),
 		Now:           func() time.Time { return e.clock.Now().Add(cfg.offset) },
+		Zones:         map[string]*time.Location{r.provider: cfg.zone},
+		PageSize:      cfg.pageSize,
 	})
 	require.NoError(t, err)
 	api := httptest.NewServer(sb.Handler())
@@ -272,12 +280,44 @@ func (e *env) drive(t *testing.T, req ca.Request) (*ca.Result, error) {
 
 func (e *env) stats() sandbox.Stats { return e.sb.Stats() }
 
+// fill buys n certificates for another name before the claim, so that
+// they come first in the reseller's order list.
+func (e *env) fill(t *testing.T, n int) {
+	t.Helper()
+	const name = "other.example.net"
+	other := request(t, name)
+	if e.r.place != nil {
+		for range n {
+			_, err := e.r.place(e.apiURL, other)
+			require.NoError(t, err)
+		}
+		return
+	}
+	// SSLCI: the name verified once, then finalized n times.
+	ctx := context.Background()
+	c, err := sslci.New(e.apiURL+sandbox.SSLCIPath, token)
+	require.NoError(t, err)
+	v, err := c.RequestVerification(ctx, name, sslci.MethodHTTP)
+	require.NoError(t, err)
+	e.files.Store(name+v.Verification.FilePath, v.Verification.Content)
+	_, err = c.ConfirmVerification(ctx, name, v.OrderID, sslci.MethodHTTP)
+	require.NoError(t, err)
+	for range n {
+		_, err := c.Finalize(ctx, []string{name}, other.CSR)
+		require.NoError(t, err)
+	}
+}
+
 // serveChallenge serves the order's open HTTP challenges by Host and path,
 // as the responder does.
 func (e *env) serveChallenge(w http.ResponseWriter, r *http.Request) {
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
+	}
+	if content, ok := e.files.Load(host + r.URL.Path); ok {
+		_, _ = w.Write([]byte(content.(string)))
+		return
 	}
 	o := &v1alpha1.ResellerOrder{}
 	if err := e.k8s.Get(r.Context(), client.ObjectKey{Namespace: ns, Name: e.order}, o); err == nil {

@@ -66,6 +66,12 @@ type Config struct {
 	// ClockOffsets puts an API's clock ahead of Now (negative: behind), by
 	// provider name (ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL).
 	ClockOffsets map[string]time.Duration
+	// Zones is the time zone an API writes its dates in, by provider name
+	// (nil or missing: UTC).
+	Zones map[string]*time.Location
+	// PageSize is how many entries a page of each API's order list holds;
+	// zero answers whole lists, as no document pages.
+	PageSize int
 	// Logger receives state changes (never tokens); nil discards them.
 	Logger *slog.Logger
 }
@@ -105,12 +111,14 @@ func New(cfg Config) (*Sandbox, error) {
 	if cfg.Validity < 0 {
 		return nil, fmt.Errorf("validity must not be negative, got %s", cfg.Validity)
 	}
-	for provider := range cfg.ClockOffsets {
-		switch provider {
-		case ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL:
-		default:
-			return nil, fmt.Errorf("clock offset for unknown provider %q (want %s, %s or %s)", provider, ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL)
-		}
+	if cfg.PageSize < 0 {
+		return nil, fmt.Errorf("page size must not be negative, got %d", cfg.PageSize)
+	}
+	if err := knownProviders("clock offset", cfg.ClockOffsets); err != nil {
+		return nil, err
+	}
+	if err := knownProviders("time zone", cfg.Zones); err != nil {
+		return nil, err
 	}
 	ca, err := authority.New()
 	if err != nil {
@@ -134,16 +142,30 @@ func New(cfg Config) (*Sandbox, error) {
 		Logger:        cfg.Logger,
 		Mailbox:       mails,
 		Revoked:       s.revocations.revoked,
+		PageSize:      cfg.PageSize,
 	}
-	withOffset := func(provider string) apienv.Config {
+	of := func(provider string) apienv.Config {
 		c := api
 		c.Now = s.clocks.now(provider, cfg.Now)
+		c.Zone = cfg.Zones[provider]
 		return c
 	}
-	s.sslci = sslci.New(withOffset(ProviderSSLCI))
-	s.sslmarket = sslmarket.New(withOffset(ProviderSSLmarket))
-	s.cyberssl = cyberssl.New(withOffset(ProviderCyberSSL))
+	s.sslci = sslci.New(of(ProviderSSLCI))
+	s.sslmarket = sslmarket.New(of(ProviderSSLmarket))
+	s.cyberssl = cyberssl.New(of(ProviderCyberSSL))
 	return s, nil
+}
+
+// knownProviders checks that every key of a per-API setting names an API.
+func knownProviders[V any](what string, byProvider map[string]V) error {
+	for provider := range byProvider {
+		switch provider {
+		case ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL:
+		default:
+			return fmt.Errorf("%s for unknown provider %q (want %s, %s or %s)", what, provider, ProviderSSLCI, ProviderSSLmarket, ProviderCyberSSL)
+		}
+	}
+	return nil
 }
 
 // Authority returns the certificate authority that signs for every API.

@@ -123,7 +123,8 @@
 //     Neither is ever retried by this package except after an auth
 //     refusal (2). An AddOrder answer without order_id wraps
 //     rest.ErrMalformedResponse: the order may exist, look in Orders first.
-//  15. valid_from / valid_till are dates (YYYY-MM-DD), taken as UTC.
+//  15. valid_from / valid_till are dates (YYYY-MM-DD), taken as UTC; a
+//     server writing its local day instead is a day off at most.
 //  16. validate_csr's csr.san is a comma-separated string or a list.
 //  17. Contacts. The tech_* fields are sent only when Tech is given (the
 //     API then copies admin_*). org_* are sent only when Org is given, all
@@ -135,6 +136,19 @@
 //     CyberSSL site prices everything in US dollars, so BalanceCurrency is
 //     "USD". An order the balance does not cover is refused with HTTP 402
 //     or error_code "402" (IsInsufficientFunds) and is not placed.
+//  20. Paging. my_orders answers "List of your ssl orders" and the
+//     document names no paging parameter, page size or total. Orders asks
+//     for page 1 as the document does, then for "page=2", "page=3", ...
+//     (assumed; an API that does not know the parameter ignores it) until
+//     a page brings no order not seen before (an empty page past the last,
+//     or the whole list again). No page size is assumed. Within
+//     the page bound: the client reads at most rest.DefaultMaxPages (200)
+//     pages (Client.MaxPages) and past them fails with
+//     rest.ErrTooManyPages naming the list, never treating what it did not
+//     read as absent. Assumed too: pages hold the oldest entries first, so
+//     an order placed while the list is read lands on a later page rather
+//     than shifting the others; an entry removed meanwhile can shift one
+//     past a page boundary unseen (no document offers a cursor against it).
 package cyberssl
 
 // BalanceCurrency is the currency of get_balance (assumption 19).

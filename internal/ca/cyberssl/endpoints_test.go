@@ -279,7 +279,7 @@ func TestEndpoints(t *testing.T) {
 		},
 		{
 			name: "my_orders", fixture: "my_orders.json",
-			call:   func(ctx context.Context, c *Client) (any, error) { return c.Orders(ctx) },
+			call:   func(ctx context.Context, c *Client) (any, error) { return c.OrdersPage(ctx, 1) },
 			method: http.MethodGet, endpoint: "my_orders", params: url.Values{},
 			check: func(t *testing.T, got any) {
 				r := got.(*OrdersResponse)

@@ -43,7 +43,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 		},
 		{
 			name: "a refusal in a 200 body", fixture: "error_param.json",
-			call: func(ctx context.Context, c *Client) error { _, err := c.Orders(ctx); return err },
+			call: func(ctx context.Context, c *Client) error { _, err := c.OrdersPage(ctx, 1); return err },
 			want: map[string]int{"auth/success": 1, "list/refused": 1},
 		},
 		{

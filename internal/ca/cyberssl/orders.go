@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
 // OrderRequest are the parameters of add_ssl_order.
@@ -382,10 +384,38 @@ type OrdersResponse struct {
 	SSLOrders OrderList `json:"ssl_orders"`
 }
 
-// Orders lists the account's orders (GET my_orders).
+// Orders lists the account's orders: every page of GET my_orders
+// (assumption 20), read until a page brings nothing new.
 func (c *Client) Orders(ctx context.Context) (*OrdersResponse, error) {
+	var first *OrdersResponse
+	orders, err := rest.ReadPages(ctx, "cyberssl GET my_orders", c.MaxPages, func(ctx context.Context, page int) ([]OrderSummary, error) {
+		out, err := c.OrdersPage(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = out
+		}
+		return out.SSLOrders, nil
+	}, func(o OrderSummary) string { return o.OrderID.String() })
+	if err != nil {
+		return nil, err
+	}
+	out := *first
+	out.SSLOrders = orders
+	return &out, nil
+}
+
+// OrdersPage returns one page of the account's orders
+// (GET my_orders?page=n); page 1 is asked for without the parameter, as
+// the document's call.
+func (c *Client) OrdersPage(ctx context.Context, page int) (*OrdersResponse, error) {
+	var p url.Values
+	if page > 1 {
+		p = url.Values{rest.PageParam: {strconv.Itoa(page)}}
+	}
 	var out OrdersResponse
-	if err := c.call(ctx, http.MethodGet, endpointMyOrders, nil, &out); err != nil {
+	if err := c.call(ctx, http.MethodGet, endpointMyOrders, p, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -61,7 +61,10 @@ type Client struct {
 	// HTTPClient sends the requests. It must not follow redirects: every
 	// reseller sends a credential with each call (ca.NoRedirectClient).
 	HTTPClient *http.Client
-	cfg        Config
+	// MaxPages bounds how many pages of a list the client reads
+	// (ReadPages); zero means DefaultMaxPages.
+	MaxPages int
+	cfg      Config
 }
 
 // Option configures a Client in New.

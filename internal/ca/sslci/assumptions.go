@@ -88,4 +88,19 @@
 //     ca.ClockSkew (14 h, the one clock-skew constant of all resellers) of
 //     the intent; the same slack shortens the 29 days a verification is
 //     reused.
+//  18. Paging. The document says GET /api "lists all your SSL certificates
+//     and pending orders" and shows no paging parameter, page size or total.
+//     A long account may still be paged: List asks for page 1 as the
+//     document does, then for "page=2", "page=3", ... (the parameter
+//     assumed; one an API does not know is ignored) until a page brings no
+//     certificate or pending order not seen before (an empty page past the
+//     last, or the whole list again from an API that does not page). No
+//     page size is assumed. Health checks read page 1 only. Within
+//     the page bound: the client reads at most rest.DefaultMaxPages (200)
+//     pages (Client.MaxPages) and past them fails with
+//     rest.ErrTooManyPages naming the list, never treating what it did not
+//     read as absent. Assumed too: pages hold the oldest entries first, so
+//     an order placed while the list is read lands on a later page rather
+//     than shifting the others; an entry removed meanwhile can shift one
+//     past a page boundary unseen (no document offers a cursor against it).
 package sslci

@@ -28,7 +28,7 @@ func TestEndpoints(t *testing.T) {
 		{
 			name:    "list",
 			fixture: "list.json",
-			call:    func(ctx context.Context, c *Client) (any, error) { return c.List(ctx) },
+			call:    func(ctx context.Context, c *Client) (any, error) { return c.ListPage(ctx, 1) },
 			method:  http.MethodGet,
 			query:   url.Values{"token": {docToken}},
 			checkResp: func(t *testing.T, got any) {

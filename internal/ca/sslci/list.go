@@ -4,18 +4,75 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
-// List returns all certificates and pending orders of the account
-// (GET /api?token=...).
+// List returns all certificates and pending orders of the account: every
+// page of GET /api (assumption 18), read until a page brings nothing new.
 func (c *Client) List(ctx context.Context) (*ListResponse, error) {
+	var first *ListResponse
+	entries, err := rest.ReadPages(ctx, "sslci GET /api", c.MaxPages, func(ctx context.Context, page int) ([]listEntry, error) {
+		l, err := c.ListPage(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = l
+		}
+		var out []listEntry
+		for i := range l.Certificates {
+			out = append(out, listEntry{cert: &l.Certificates[i]})
+		}
+		for i := range l.PendingOrders {
+			out = append(out, listEntry{order: &l.PendingOrders[i]})
+		}
+		return out, nil
+	}, listEntry.key)
+	if err != nil {
+		return nil, err
+	}
+	out := *first
+	out.Certificates, out.PendingOrders = []Certificate{}, []PendingOrder{}
+	for _, e := range entries {
+		if e.cert != nil {
+			out.Certificates = append(out.Certificates, *e.cert)
+		} else {
+			out.PendingOrders = append(out.PendingOrders, *e.order)
+		}
+	}
+	return &out, nil
+}
+
+// ListPage returns one page of the account's certificates and pending
+// orders (GET /api?token=...&page=n); page 1 is asked for without the
+// parameter, as the document's call.
+func (c *Client) ListPage(ctx context.Context, page int) (*ListResponse, error) {
+	q := url.Values{"token": {c.token}}
+	if page > 1 {
+		q.Set(rest.PageParam, strconv.Itoa(page))
+	}
 	var out ListResponse
-	if err := c.do(ctx, opList, http.MethodGet, nil, url.Values{"token": {c.token}}, &out); err != nil {
+	if err := c.do(ctx, opList, http.MethodGet, nil, q, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// listEntry is a certificate or a pending order of a page of the list.
+type listEntry struct {
+	cert  *Certificate
+	order *PendingOrder
+}
+
+func (e listEntry) key() string {
+	if e.cert != nil {
+		return "crt " + strconv.FormatInt(e.cert.CrtID, 10)
+	}
+	return "order " + strconv.FormatInt(e.order.OrderID, 10)
 }
 
 // DomainNames splits Domains (assumed comma-separated for multi-name

@@ -22,7 +22,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 		want    string
 	}{
 		{name: "list", fixture: "list.json", want: "list/success",
-			call: func(ctx context.Context, c *Client) error { _, err := c.List(ctx); return err }},
+			call: func(ctx context.Context, c *Client) error { _, err := c.ListPage(ctx, 1); return err }},
 		{name: "verify", fixture: "verification.json", want: "verify/success",
 			call: func(ctx context.Context, c *Client) error {
 				_, err := c.RequestVerification(ctx, "example.com", MethodHTTP)
@@ -39,9 +39,9 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 				return err
 			}},
 		{name: "a 200 saying status false", fixture: "status_false_200.json", want: "list/refused",
-			call: func(ctx context.Context, c *Client) error { _, err := c.List(ctx); return err }},
+			call: func(ctx context.Context, c *Client) error { _, err := c.ListPage(ctx, 1); return err }},
 		{name: "a refused token", fixture: "error_401.json", status: http.StatusUnauthorized, want: "list/refused",
-			call: func(ctx context.Context, c *Client) error { _, err := c.List(ctx); return err }},
+			call: func(ctx context.Context, c *Client) error { _, err := c.ListPage(ctx, 1); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

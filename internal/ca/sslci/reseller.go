@@ -35,7 +35,7 @@ func (r *Reseller) SubscriptionYears() int { return 0 }
 
 // Check proves the token works (GET /api).
 func (r *Reseller) Check(ctx context.Context) (ca.Health, error) {
-	if _, err := r.Client.List(ctx); err != nil {
+	if _, err := r.Client.ListPage(ctx, 1); err != nil {
 		if IsUnauthorized(err) || IsForbidden(err) {
 			return ca.Health{}, ca.Credentials(fmt.Errorf("SSLCI refused the token: %w", err))
 		}

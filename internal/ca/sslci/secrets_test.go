@@ -25,7 +25,7 @@ func assertNoToken(t *testing.T, err error, token string) {
 func TestTokenNeverInErrors(t *testing.T) {
 	ctx := context.Background()
 	calls := map[string]func(*Client) error{
-		"list": func(c *Client) error { _, err := c.List(ctx); return err },
+		"list": func(c *Client) error { _, err := c.ListPage(ctx, 1); return err },
 		"request": func(c *Client) error {
 			_, err := c.RequestVerification(ctx, "example.com", MethodHTTP)
 			return err
@@ -102,7 +102,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 		})
 		defer close(release)
 		c := srv.client(t, secretToken, rest.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
-		_, err := c.List(ctx)
+		_, err := c.ListPage(ctx, 1)
 		assertNoToken(t, err, secretToken)
 		assert.True(t, IsTemporary(err))
 	})

@@ -135,4 +135,17 @@
 //     insertion time no earlier than ca.ClockSkew (14 h) before the intent
 //     (the server's time zone is unknown), and is adopted only if its CSR
 //     carries the request's key; of several, the one inserted last.
+//  20. Paging. The document's GET /order/list "lists the orders in the
+//     given customer account" and names no paging parameter, page size or
+//     total. Orders asks for page 1 as the document does, then for
+//     "page=2", "page=3", ... (assumed; an API that does not know the
+//     parameter ignores it) until a page brings no order not seen before
+//     (an empty page past the last, or the whole list again). No page size
+//     is assumed. Within the page bound: the client reads at most rest.DefaultMaxPages (200)
+//     pages (Client.MaxPages) and past them fails with
+//     rest.ErrTooManyPages naming the list, never treating what it did not
+//     read as absent. Assumed too: pages hold the oldest entries first, so
+//     an order placed while the list is read lands on a later page rather
+//     than shifting the others; an entry removed meanwhile can shift one
+//     past a page boundary unseen (no document offers a cursor against it).
 package sslmarket

@@ -96,7 +96,7 @@ func TestEndpoints(t *testing.T) {
 		{
 			name:    "orders",
 			fixture: "orders.json",
-			call:    func(ctx context.Context, c *Client) (any, error) { return c.Orders(ctx) },
+			call:    func(ctx context.Context, c *Client) (any, error) { return c.OrdersPage(ctx, 1) },
 			method:  http.MethodGet,
 			path:    "/api/order/list",
 			checkResp: func(t *testing.T, got any) {

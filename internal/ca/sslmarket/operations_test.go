@@ -31,7 +31,7 @@ func TestCallsAreCountedByOperation(t *testing.T) {
 		{name: "a reissue", status: http.StatusAccepted, want: "reissue/success",
 			call: func(ctx context.Context, c *Client) error { return c.Reissue(ctx, 1, testCSR(t, "example.com")) }},
 		{name: "the order list", fixture: "orders.json", want: "list/success",
-			call: func(ctx context.Context, c *Client) error { _, err := c.Orders(ctx); return err }},
+			call: func(ctx context.Context, c *Client) error { _, err := c.OrdersPage(ctx, 1); return err }},
 		{name: "the products", fixture: "products.json", want: "products/success",
 			call: func(ctx context.Context, c *Client) error { _, err := c.Products(ctx); return err }},
 		{name: "a refused token", fixture: "error_401.json", status: http.StatusUnauthorized, want: "products/refused",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,8 +66,19 @@ func validateOrder(o *Order) error {
 // Orders lists the orders of the account (GET /order/list). A 2xx body
 // without an "orders" list wraps rest.ErrMalformedResponse.
 func (c *Client) Orders(ctx context.Context) ([]OrderSummary, error) {
+	return rest.ReadPages(ctx, "sslmarket GET /order/list", c.MaxPages, c.OrdersPage, func(o OrderSummary) string { return strconv.FormatInt(int64(o.OrderID), 10) })
+}
+
+// OrdersPage returns one page of the account's orders
+// (GET /order/list?page=n, assumption 20); page 1 is asked for without the
+// parameter, as the document's call.
+func (c *Client) OrdersPage(ctx context.Context, page int) ([]OrderSummary, error) {
+	var q url.Values
+	if page > 1 {
+		q = url.Values{rest.PageParam: {strconv.Itoa(page)}}
+	}
 	var out OrderList
-	data, err := c.Do(ctx, rest.Request{Op: opOrderList, Method: http.MethodGet, Path: []string{"order", "list"}}, &out)
+	data, err := c.Do(ctx, rest.Request{Op: opOrderList, Method: http.MethodGet, Path: []string{"order", "list"}, Query: q}, &out)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 			_, err := c.PlaceOrder(ctx, "rapidssl-rapidssl-dv", Order{Domain: "example.com", Years: 1, Contacts: docContacts()})
 			return err
 		},
-		"orders":   func(c *Client) error { _, err := c.Orders(ctx); return err },
+		"orders":   func(c *Client) error { _, err := c.OrdersPage(ctx, 1); return err },
 		"order":    func(c *Client) error { _, err := c.Order(ctx, 1); return err },
 		"edit":     func(c *Client) error { return c.EditOrder(ctx, 1, OrderEdit{CSR: string(csr)}) },
 		"reissue":  func(c *Client) error { return c.Reissue(ctx, 1, csr) },

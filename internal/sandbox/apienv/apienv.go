@@ -1,8 +1,9 @@
 // Package apienv is what every simulated reseller API runs on: the keys
 // of its accounts, the authority that signs, where domain validation
-// looks (HTTP files, DNS records), how long issuance takes, its clock,
-// the lifetime of what it issues, its logger and its mailbox. Each API
-// package keeps only its document's own shapes and rules.
+// looks (HTTP files, DNS records), how long issuance takes, its clock and
+// the zone it writes times in, the lifetime of what it issues, the size of
+// its list pages, its logger and its mailbox. Each API package keeps only
+// its document's own shapes and rules.
 package apienv
 
 import (
@@ -48,6 +49,14 @@ type Config struct {
 	// behind), as a reseller's clock may be ahead of or behind the
 	// cluster's: every date it stamps and every deadline it keeps moves.
 	ClockOffset time.Duration
+	// Zone is the time zone the API writes its dates and times in; nil
+	// means UTC. No document names one, and a server writes its local time
+	// without saying which zone it is in: text times carry no offset.
+	Zone *time.Location
+	// PageSize is how many entries one page of an order list holds; zero
+	// (what the documents imply: none of them pages) answers the whole list
+	// and ignores the "page" parameter, like an API that does not page.
+	PageSize int
 	// Validity of issued certificates; zero means DefaultValidity. No
 	// certificate lives longer than MaxLifetime, nor past the end of the
 	// subscription it was issued under.
@@ -70,6 +79,8 @@ type Env struct {
 	DNSServer  string
 	IssueDelay time.Duration
 	Now        func() time.Time
+	Zone       *time.Location
+	PageSize   int
 	Validity   time.Duration
 	Log        *slog.Logger
 	Mailbox    *mailbox.Mailbox
@@ -84,6 +95,8 @@ func New(cfg Config) Env {
 		DNSServer:  cfg.DNSServer,
 		IssueDelay: max(cfg.IssueDelay, 0),
 		Now:        cfg.Now,
+		Zone:       cfg.Zone,
+		PageSize:   max(cfg.PageSize, 0),
 		Validity:   cfg.Validity,
 		Log:        cfg.Logger,
 		Mailbox:    cfg.Mailbox,
@@ -94,6 +107,9 @@ func New(cfg Config) Env {
 	if offset := cfg.ClockOffset; offset != 0 {
 		base := e.Now
 		e.Now = func() time.Time { return base().Add(offset) }
+	}
+	if e.Zone == nil {
+		e.Zone = time.UTC
 	}
 	if e.Validity <= 0 {
 		e.Validity = DefaultValidity

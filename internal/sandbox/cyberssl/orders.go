@@ -146,7 +146,7 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 		return nil, errorf(codeConflict, "order %d is %s: only Activated or Expired orders can be reissued", id, o.status)
 	}
 	if now := s.env.Now(); !now.Before(o.subEnd) {
-		return nil, errorf(codeConflict, "the subscription of order %d ended on %s: a reissue needs a new order", id, o.subEnd.UTC().Format(dateLayout))
+		return nil, errorf(codeConflict, "the subscription of order %d ended on %s: a reissue needs a new order", id, s.env.Local(o.subEnd).Format(dateLayout))
 	}
 	names, aerr := orderNames(o.product, primary, p.Get("addon_domains"))
 	if aerr != nil {
@@ -176,27 +176,35 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 }
 
 // myOrders answers GET my_orders.
-func (s *Server) myOrders(r *http.Request, _ url.Values) (any, *apiError) {
+// With a page size set, it answers the "page" asked for, oldest first.
+func (s *Server) myOrders(r *http.Request, p url.Values) (any, *apiError) {
 	name := accountOf(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := ordersResponse{Success: true, SSLOrders: []orderSummary{}}
+	var mine []*order
 	for _, o := range s.orders {
-		if o.account != name {
-			continue
+		if o.account == name {
+			mine = append(mine, o)
 		}
+	}
+	sort.Slice(mine, func(i, j int) bool { return mine[i].id < mine[j].id })
+	lo, hi, err := s.env.Page(p, len(mine))
+	if err != nil {
+		return nil, invalid(apienv.PageParam, "%v", err)
+	}
+	out := ordersResponse{Success: true, SSLOrders: []orderSummary{}}
+	for _, o := range mine[lo:hi] {
 		if o.status == statusActivated && s.env.Now().After(o.notAfter) {
 			o.status = statusExpired
 		}
-		st := o.statusResponse()
+		st := o.statusResponse(s.env.Zone)
 		out.SSLOrders = append(out.SSLOrders, orderSummary{
 			OrderID: o.id, ProductID: o.product.ProductID, Status: o.status, PrimaryDomain: o.primary,
 			DomainsIncluded: st.DomainsIncluded, Period: st.Period, Amount: st.Amount,
-			DateCreated: o.created.UTC().Format(dateTimeLayout), ValidFrom: st.ValidFrom, ValidTill: st.ValidTill,
+			DateCreated: s.env.Local(o.created).Format(dateTimeLayout), ValidFrom: st.ValidFrom, ValidTill: st.ValidTill,
 			DVMethod: o.dvMethod,
 		})
 	}
-	sort.Slice(out.SSLOrders, func(i, j int) bool { return out.SSLOrders[i].OrderID < out.SSLOrders[j].OrderID })
 	return out, nil
 }
 

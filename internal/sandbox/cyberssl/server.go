@@ -57,7 +57,11 @@
 //     the order id and returns the order to "Awaiting Validation"; its
 //     certificate is a new one, capped as above. After the subscription's
 //     end a reissue is refused (409): a new order is needed;
-//   - my_orders elements are orderSummary, date_created in UTC.
+//   - my_orders elements are orderSummary; date_created, valid_from and
+//     valid_till are written in the sandbox's zone (UTC unless configured)
+//     without an offset; with a page size configured, my_orders takes
+//     "page" (1-based), oldest orders first, empty past the last page (no
+//     page size: every order, the parameter ignored).
 package cyberssl
 
 import (

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // orderStatus answers GET order_status: it checks pending http and dns
@@ -27,7 +28,7 @@ func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr := s.advance(o); aerr != nil {
 		return nil, aerr
 	}
-	return o.statusResponse(), nil
+	return o.statusResponse(s.env.Zone), nil
 }
 
 // advance moves an order on: all names validated -> Processing; IssueDelay
@@ -68,7 +69,8 @@ func (s *Server) advance(o *order) *apiError {
 	return nil
 }
 
-func (o *order) statusResponse() orderStatusResponse {
+// statusResponse is order_status's answer, its dates in zone.
+func (o *order) statusResponse(zone *time.Location) orderStatusResponse {
 	out := orderStatusResponse{
 		Success: true, OrderID: o.id, Status: o.status, Amount: money(o.amount), PrimaryDomain: o.primary,
 		Period: o.period, CSR: o.csrPEM, Certificate: o.cert, CertificateChain: o.chain,
@@ -76,8 +78,8 @@ func (o *order) statusResponse() orderStatusResponse {
 		Contacts: o.contacts, OrderLink: fmt.Sprintf(orderLinkFmt, o.id),
 	}
 	if !o.notAfter.IsZero() {
-		out.ValidFrom = o.notBefore.UTC().Format(dateLayout)
-		out.ValidTill = o.notAfter.UTC().Format(dateLayout)
+		out.ValidFrom = o.notBefore.In(zone).Format(dateLayout)
+		out.ValidTill = o.notAfter.In(zone).Format(dateLayout)
 	}
 	return out
 }

@@ -90,7 +90,7 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 		}
 		if now.Sub(at) > VerificationLifetime {
 			s.mu.Unlock()
-			return nil, errorf(http.StatusBadRequest, "verification of domain %s expired (verified %s, valid for 29 days)", d, at.UTC().Format(detailTimeLayout))
+			return nil, errorf(http.StatusBadRequest, "verification of domain %s expired (verified %s, valid for 29 days)", d, s.env.Local(at).Format(detailTimeLayout))
 		}
 	}
 	s.mu.Unlock()
@@ -131,8 +131,8 @@ func (s *Server) finalize(r *http.Request, req finalizeRequest) (any, *apiError)
 		CA:     string(s.env.CA.IntermediatePEM()),
 	}
 	resp.Details.Subject.CN = leaf.Subject.CommonName
-	resp.Details.ValidFrom = leaf.NotBefore.UTC().Format(detailTimeLayout)
-	resp.Details.ValidTo = leaf.NotAfter.UTC().Format(detailTimeLayout)
+	resp.Details.ValidFrom = s.env.Local(leaf.NotBefore).Format(detailTimeLayout)
+	resp.Details.ValidTo = s.env.Local(leaf.NotAfter).Format(detailTimeLayout)
 	sans := make([]string, len(leaf.DNSNames))
 	for i, n := range leaf.DNSNames {
 		sans[i] = "DNS:" + n

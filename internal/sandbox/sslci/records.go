@@ -10,6 +10,8 @@ import (
 const statusPending = "pending"
 
 // list answers GET /api: the account's certificates and pending orders.
+// With a page size set, both lists are paged alike: the "page" asked for
+// holds that page of each, oldest first.
 func (s *Server) list(r *http.Request) (any, *apiError) {
 	name, aerr := s.authenticate("", r)
 	if aerr != nil {
@@ -35,6 +37,14 @@ func (s *Server) list(r *http.Request) (any, *apiError) {
 	}
 	sort.Slice(resp.Certificates, func(i, j int) bool { return resp.Certificates[i].CrtID < resp.Certificates[j].CrtID })
 	sort.Slice(resp.PendingOrders, func(i, j int) bool { return resp.PendingOrders[i].OrderID < resp.PendingOrders[j].OrderID })
+	q := r.URL.Query()
+	lo, hi, err := s.env.Page(q, len(resp.Certificates))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "invalid parameter %v", err)
+	}
+	resp.Certificates = resp.Certificates[lo:hi]
+	lo, hi, _ = s.env.Page(q, len(resp.PendingOrders))
+	resp.PendingOrders = resp.PendingOrders[lo:hi]
 	return resp, nil
 }
 

@@ -21,6 +21,11 @@
 //   - finalize accepts an optional "csr"; without it a key is generated and
 //     returned in "key", as the real API does;
 //   - domains of a certificate are listed comma-joined ("a.com,b.com");
+//   - with a page size configured, GET /api takes "page" (1-based) and
+//     answers that page of the certificates and of the pending orders,
+//     oldest first, empty past the last (no page size: everything, the
+//     parameter ignored); add_time and end_time are Unix seconds, so the
+//     API's time zone shows only in finalize's details;
 //   - SSLCI has no subscriptions: the document has no period, price or
 //     reissue, only domains verified within 29 days and finalize. Every
 //     finalize issues a new certificate of Validity (at most 199 days,

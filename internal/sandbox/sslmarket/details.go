@@ -32,7 +32,7 @@ func (s *Server) details(o *order) detailsResponse {
 		Years:          o.years,
 		CSR:            o.csr,
 		people:         o.contacts.people,
-		Inserted:       formatTime(o.inserted),
+		Inserted:       s.formatTime(o.inserted),
 		DVAuthMethod:   o.method,
 		State:          o.state,
 	}
@@ -41,8 +41,8 @@ func (s *Server) details(o *order) detailsResponse {
 	}
 	if o.leaf != nil {
 		d.CertificateSerialNumber = serialHex(o.leaf)
-		d.Published = formatTime(o.published)
-		d.Expired = formatDate(o.leaf.NotAfter)
+		d.Published = s.formatTime(o.published)
+		d.Expired = s.formatDate(o.leaf.NotAfter)
 	}
 	if o.state == statePublished && o.leaf != nil {
 		days := max(0, int((o.leaf.NotAfter.Sub(s.env.Now())+24*time.Hour-1)/(24*time.Hour)))

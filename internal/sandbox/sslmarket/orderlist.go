@@ -3,17 +3,28 @@ package sslmarket
 import (
 	"net/http"
 	"sort"
+
+	"github.com/reseller-issuer/reseller-issuer/internal/sandbox/apienv"
 )
 
-// orderList answers GET /order/list.
+// orderList answers GET /order/list. With a page size set, it answers the
+// "page" asked for, oldest first.
 func (s *Server) orderList(c call) (response, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list := orderListResponse{Orders: []orderSummary{}}
+	var mine []*order
 	for _, o := range s.orders {
-		if o.account != c.account {
-			continue
+		if o.account == c.account {
+			mine = append(mine, o)
 		}
+	}
+	sort.Slice(mine, func(i, j int) bool { return mine[i].id < mine[j].id })
+	lo, hi, err := s.env.Page(c.r.URL.Query(), len(mine))
+	if err != nil {
+		return response{}, invalid(apienv.PageParam, "%v", err)
+	}
+	list := orderListResponse{Orders: []orderSummary{}}
+	for _, o := range mine[lo:hi] {
 		sum := orderSummary{
 			OrderID:        o.id,
 			ProductType:    o.product.productType,
@@ -22,15 +33,14 @@ func (s *Server) orderList(c call) (response, *apiError) {
 			DNSNames:       append([]string{}, o.dnsNames...),
 			SANsOrderCount: len(o.dnsNames),
 			Years:          o.years,
-			Inserted:       formatTime(o.inserted),
+			Inserted:       s.formatTime(o.inserted),
 			State:          o.state,
 		}
 		if o.leaf != nil {
-			sum.Published = formatTime(o.published)
-			sum.Expired = formatDate(o.leaf.NotAfter)
+			sum.Published = s.formatTime(o.published)
+			sum.Expired = s.formatDate(o.leaf.NotAfter)
 		}
 		list.Orders = append(list.Orders, sum)
 	}
-	sort.Slice(list.Orders, func(i, j int) bool { return list.Orders[i].OrderID < list.Orders[j].OrderID })
 	return jsonResponse(http.StatusOK, list), nil
 }

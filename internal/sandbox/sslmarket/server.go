@@ -71,7 +71,11 @@
 // resend is refused with 400 invalid_parameter for an order not validated
 // by Email, and with 409 for an order no longer waiting for validation or
 // whose names are all validated already;
-// times are UTC "2006-01-02 15:04:05" (dates "2006-01-02"). Reissue does
+// times are "2006-01-02 15:04:05" (dates "2006-01-02") in the zone the
+// sandbox is given (UTC unless configured), without an offset; GET
+// /order/list takes a "page" parameter (1-based) when a page size is
+// configured, oldest orders first, and answers an empty list past the last
+// page (with no page size, the whole list, the parameter ignored). Reissue does
 // not validate the domains again. Revocation is documented for client
 // certificate products only, which the sandbox does not sell, so it always
 // answers 400 not_supported.
@@ -373,18 +377,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-func formatTime(t time.Time) string {
+// formatTime writes t as the API does: in its zone, without saying which.
+func (s *Server) formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeLayout)
+	return s.env.Local(t).Format(timeLayout)
 }
 
-func formatDate(t time.Time) string {
+// formatDate writes the day of t in the API's zone.
+func (s *Server) formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(dateLayout)
+	return s.env.Local(t).Format(dateLayout)
 }
 
 // serialHex is a certificate serial number as upper-case hex.

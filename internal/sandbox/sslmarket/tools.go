@@ -68,8 +68,8 @@ func (s *Server) decodeCertificate(c call) (response, *apiError) {
 		Algorithm:       alg,
 		PKey:            pk,
 		SANs:            sans(cert.DNSNames, cert.IPAddresses),
-		ValidFrom:       formatTime(cert.NotBefore),
-		ValidTo:         formatTime(cert.NotAfter),
+		ValidFrom:       s.formatTime(cert.NotBefore),
+		ValidTo:         s.formatTime(cert.NotAfter),
 		SerialNumber:    cert.SerialNumber.String(),
 		SerialNumberHex: serialHex(cert),
 	}}
@@ -89,8 +89,8 @@ func (s *Server) ocsp(c call) (response, *apiError) {
 	now := s.env.Now()
 	return jsonResponse(http.StatusOK, ocspResponse{
 		Status:     ocspGood,
-		ThisUpdate: formatTime(now),
-		NextUpdate: formatTime(now.Add(ocspNextUpdate)),
+		ThisUpdate: s.formatTime(now),
+		NextUpdate: s.formatTime(now.Add(ocspNextUpdate)),
 	}), nil
 }
 
