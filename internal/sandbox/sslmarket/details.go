@@ -12,13 +12,9 @@ func (s *Server) orderDetails(c call) (response, *apiError) {
 	if aerr := s.advance(c); aerr != nil {
 		return response{}, aerr
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(c)
-	if aerr != nil {
-		return response{}, aerr
-	}
-	return jsonResponse(http.StatusOK, s.details(o)), nil
+	return s.withOrder(c, func(o *order) (response, *apiError) {
+		return jsonResponse(http.StatusOK, s.details(o)), nil
+	})
 }
 
 // details renders o. Call with s.mu held.
@@ -74,48 +70,44 @@ func (s *Server) editOrder(c call) (response, *apiError) {
 		return response{}, aerr
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(c)
-	if aerr != nil {
-		return response{}, aerr
-	}
-	if o.state != stateNew && o.state != stateProcessing {
-		return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d can no longer be edited (state %s)", o.id, o.state)
-	}
-	if method == dvAuthFile {
-		for _, n := range o.names() {
-			if strings.HasPrefix(n, "*.") {
-				return response{}, invalid("dv_auth_method", "%s cannot validate the wildcard name %s", dvAuthFile, n)
+	return s.withOrder(c, func(o *order) (response, *apiError) {
+		if !o.waitsForValidation() {
+			return response{}, errorf(http.StatusConflict, ErrTypeInvalidState, "order %d can no longer be edited (state %s)", o.id, o.state)
+		}
+		if method == dvAuthFile {
+			for _, n := range o.names() {
+				if strings.HasPrefix(n, "*.") {
+					return response{}, invalid("dv_auth_method", "%s cannot validate the wildcard name %s", dvAuthFile, n)
+				}
 			}
 		}
-	}
-	if req.CSR != "" {
-		if aerr := checkCSR("csr", req.CSR, o.names()); aerr != nil {
-			return response{}, aerr
+		if req.CSR != "" {
+			if aerr := checkCSR("csr", req.CSR, o.names()); aerr != nil {
+				return response{}, aerr
+			}
+			o.csr = req.CSR
 		}
-		o.csr = req.CSR
-	}
-	if method != "" && method != o.method {
-		o.method = method
-		o.content = randomString()
-		o.dcvGen++
-		o.passed = map[string]bool{}
-		o.validated = time.Time{}
-		o.note = ""
-		if method == dvAuthEmail {
-			s.sendMails(o, o.names())
-		} else {
-			s.voidMails(o)
+		if method != "" && method != o.method {
+			o.method = method
+			o.content = randomString()
+			o.dcvGen++
+			o.passed = map[string]bool{}
+			o.validated = time.Time{}
+			o.note = ""
+			if method == dvAuthEmail {
+				s.sendMails(o, o.names())
+			} else {
+				s.voidMails(o)
+			}
 		}
-	}
-	// Set fields replace the stored ones.
-	stored := o.contacts.fields()
-	for i, f := range req.fields() {
-		if *f.value != "" {
-			*stored[i].value = *f.value
+		// Set fields replace the stored ones.
+		stored := o.contacts.fields()
+		for i, f := range req.fields() {
+			if *f.value != "" {
+				*stored[i].value = *f.value
+			}
 		}
-	}
-	s.env.Log.Info("sslmarket order edited", "account", c.account, "orderID", o.id, "dvAuthMethod", o.method)
-	return emptyResponse(http.StatusOK), nil
+		s.env.Log.Info("sslmarket order edited", "account", c.account, "orderID", o.id, "dvAuthMethod", o.method)
+		return emptyResponse(http.StatusOK), nil
+	})
 }

@@ -58,7 +58,7 @@ func (s *Server) approveMail(id int64, name string, gen int) mailbox.ApproveFunc
 			return mailbox.Voidf("order %d now uses %s validation", id, o.method)
 		case o.passed[name]:
 			return nil
-		case o.state != stateNew && o.state != stateProcessing:
+		case !o.waitsForValidation():
 			return mailbox.Voidf("order %d no longer waits for validation (state %s)", id, o.state)
 		}
 		o.passed[name] = true

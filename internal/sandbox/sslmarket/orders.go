@@ -172,3 +172,20 @@ func (s *Server) ownOrder(c call) (*order, *apiError) {
 	}
 	return o, nil
 }
+
+// withOrder runs fn on the caller's order that c names, with s.mu held.
+func (s *Server) withOrder(c call, fn func(o *order) (response, *apiError)) (response, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(c)
+	if aerr != nil {
+		return response{}, aerr
+	}
+	return fn(o)
+}
+
+// waitsForValidation reports whether o is new or being validated: its
+// validation may still be changed, resent or approved.
+func (o *order) waitsForValidation() bool {
+	return o.state == stateNew || o.state == stateProcessing
+}
