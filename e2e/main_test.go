@@ -73,6 +73,8 @@ var accounts = map[string]string{
 	"renew-cyberssl":        "canary-7f3a-renew-cyberssl",
 	"neworder-sslmarket":    "canary-7f3a-neworder-sslmarket",
 	"early-sslmarket":       "canary-7f3a-early-sslmarket",
+	"reinstall-sslmarket":   "canary-7f3a-reinstall-sslmarket",
+	"reinstall-cyberssl":    "canary-7f3a-reinstall-cyberssl",
 	"neworder-cyberssl":     "canary-7f3a-neworder-cyberssl",
 	"renamed-sslmarket":     "canary-7f3a-renamed-sslmarket",
 	"renamed-cyberssl":      "canary-7f3a-renamed-cyberssl",
