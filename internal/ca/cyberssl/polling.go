@@ -53,13 +53,19 @@ func (r *Reseller) Follow(ctx context.Context, req ca.Request, st *ca.State, j c
 }
 
 // challenges asks for the order's validation options when the answer that
-// carried them was lost or unreadable (an adopted order, a malformed
-// option), and saves what it learns. An adopted order is validated the
+// carried them was lost or unreadable (an adopted order or reissue, a
+// malformed option), and saves what it learns. An adopted order is validated the
 // way it was placed (ordered, its order_status dv_method) until align
 // switches its names.
 func (r *Reseller) challenges(ctx context.Context, req ca.Request, id ID, ordered string, st *ca.State, j ca.Journal) error {
 	if len(st.Names) > 0 && len(st.OpenChallenges()) == len(st.Names) {
 		return nil
+	}
+	if st.Reissue != nil && len(st.OpenChallenges()) == 0 {
+		// An adopted reissue (its answer was lost): the order is back in
+		// validation with fresh dv_options, and the names' verification
+		// was the replaced certificate's.
+		st.Names = nil
 	}
 	if len(st.Names) == 0 {
 		method := strings.TrimSpace(ordered)
