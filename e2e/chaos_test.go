@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,10 +21,6 @@ import (
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
 	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/cyberssl"
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslci"
-	"github.com/reseller-issuer/reseller-issuer/internal/ca/sslmarket"
-	"github.com/reseller-issuer/reseller-issuer/internal/sandbox"
 )
 
 func envInt(name string, def int) int {
@@ -35,12 +30,32 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// TestChaos issues Certificates from each reseller while SIGKILLing one of
-// the two reseller-issuer replicas at random moments (the other takes the
-// lead over mid-issuance), then asks the reseller itself how many
-// certificates it sold per set of names: never two, and none that no
-// Certificate asked for. make test runs a small slice; make test-chaos sets
-// CHAOS_CERTIFICATES (per provider) and CHAOS_KILLS (per provider).
+// chaosHoldBefore and chaosHoldAfter are how long the sandbox holds each
+// paid call before carrying it out (a kill then drops it: nothing bought)
+// and its answer after (a kill then leaves the money spent and the replica
+// not knowing), as a slow reseller does. SSLCI's answers are not held:
+// its certificate cannot be downloaded again, so a held answer would
+// strand it every time; its window after the answer is the save.
+const (
+	chaosHoldBefore = 150 * time.Millisecond
+	chaosHoldAfter  = 300 * time.Millisecond
+)
+
+// chaosSaveSpread is how long after the answer a kill may still land: the
+// save of the outcome takes about this long on a loaded machine (SSLCI's
+// whole window, from the call arriving to the save, is about as short).
+const chaosSaveSpread = 10 * time.Millisecond
+
+// TestChaos issues and renews Certificates from each reseller while
+// SIGKILLing the reseller-issuer replica that made each paid call (order,
+// reissue, finalize) at a random moment between the call arriving at the
+// sandbox and its outcome being saved; the other replica takes the lead
+// over, the killed one restarts. Then it counts what was bought, in the
+// reseller's own list and in the ResellerOrders: never a duplicate, never
+// an orphan, and (SSLmarket, CyberSSL) never a stranded order. make test
+// runs a small slice; make test-chaos sets CHAOS_CERTIFICATES,
+// CHAOS_RENEWALS and CHAOS_KILLS (kills inside paid-call windows), per
+// reseller.
 func TestChaos(t *testing.T) {
 	for _, provider := range []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL} {
 		t.Run(provider, func(t *testing.T) { chaos(t, provider) })
@@ -50,143 +65,175 @@ func TestChaos(t *testing.T) {
 func chaos(t *testing.T, provider string) {
 	s := sharedStack(t)
 	ctx := context.Background()
-	certs, kills := envInt("CHAOS_CERTIFICATES", 4), envInt("CHAOS_KILLS", 6)
+	certs, renewals, kills := envInt("CHAOS_CERTIFICATES", 3), envInt("CHAOS_RENEWALS", 1), envInt("CHAOS_KILLS", 2)
+	renewals = min(renewals, certs)
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 0))
-	t.Logf("chaos %s: %d certificates, %d kills, seed %d", provider, certs, kills, seed)
+	start := time.Now()
+	t.Logf("chaos %s: %d certificates, %d renewals, %d kills inside paid-call windows wanted, seed %d", provider, certs, renewals, kills, seed)
+
+	before, after := chaosHoldBefore, chaosHoldAfter
+	if provider == v1alpha1.ProviderSSLCI {
+		before, after = 2*chaosHoldBefore, 0
+	}
+	require.NoError(t, s.HoldPaidCalls(ctx, before, after))
+	t.Cleanup(func() { _ = s.HoldPaidCalls(context.Background(), 0, 0) })
 
 	account := "chaos-" + provider
 	ns := account
 	createNamespace(t, s, ns)
 	createSecret(t, s, ns, "api", accounts[account])
-	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: provider}, Spec: specFor(s, provider, "api")}
+	spec := specFor(s, provider, "api")
+	// Two-year subscriptions: renewals are free reissues.
+	if spec.SSLMarket != nil {
+		spec.SSLMarket.Years = 2
+	}
+	if spec.CyberSSL != nil {
+		spec.CyberSSL.Period = 2
+	}
+	issuer := &v1alpha1.ResellerIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: provider}, Spec: spec}
 	require.NoError(t, s.Control.Client.Create(ctx, issuer))
 	waitIssuerCondition(t, s, issuer, metav1.ConditionTrue)
 	ref := cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: "ResellerIssuer", Name: provider}
 
-	// Certificates arrive one per kill cycle, so kills land at every step of
-	// issuance: validation, the paid call, polling, saving.
-	killed := 0
-	for i := 0; i < certs || killed < kills; i++ {
-		if i < certs {
-			host := fmt.Sprintf("c%03d.chaos.%s.example.com", i, provider)
-			createCertificate(t, s, ns, fmt.Sprintf("c%03d", i), ref, host, "www."+host)
+	killer := startPaidCallKiller(t, s, ns, provider, rng, before+after+chaosSaveSpread)
+	defer killer.finish()
+	// Part of the quota is kept for the renewals' paid calls.
+	reserve := min(renewals, kills/2)
+	killer.setQuota(kills - reserve)
+
+	needed := map[string]int{}
+	names := make([]string, certs)
+	for i := range certs {
+		host := fmt.Sprintf("c%03d.chaos.%s.example.com", i, provider)
+		createCertificate(t, s, ns, fmt.Sprintf("c%03d", i), ref, host, "www."+host)
+		names[i] = joinNames([]string{host, "www." + host})
+		needed[names[i]] = 1
+		time.Sleep(time.Duration(200+rng.IntN(300)) * time.Millisecond)
+	}
+	// Renewals the way cmctl renew forces them, each as soon as its
+	// Certificate is Ready, while the others are still being issued.
+	revisions := map[string]int{}
+	renew := func(i int) {
+		name := fmt.Sprintf("c%03d", i)
+		revisions[name] = triggerRenewal(t, s, &cmapi.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}})
+		needed[names[i]] += renewalOrders(provider)
+		killer.setQuota(kills)
+	}
+	states := settleChaos(t, s, ns, certs, revisions, func(i int, state string) bool {
+		if state != "ready" || len(revisions) >= renewals {
+			return false
 		}
-		if killed < kills {
-			time.Sleep(time.Duration(200+rng.IntN(1800)) * time.Millisecond)
-			victim := s.Issuers[rng.IntN(len(s.Issuers))]
-			// The stack supervises the replicas: a killed one restarts.
-			require.NoError(t, victim.Kill(), "SIGKILL %s", victim.Name)
-			killed++
+		if _, done := revisions[fmt.Sprintf("c%03d", i)]; done {
+			return false
+		}
+		renew(i)
+		return true
+	})
+	killer.finish()
+
+	strandedPer := map[string]int{}
+	var failed []string
+	count := map[string]int{}
+	for i := range certs {
+		name := fmt.Sprintf("c%03d", i)
+		state, msg := states[name], ""
+		if strings.Contains(state, ":") {
+			state, msg, _ = strings.Cut(state, ":")
+		}
+		count[state]++
+		switch state {
+		case "stranded":
+			strandedPer[names[i]]++
+		case "failed", "pending":
+			failed = append(failed, name+" "+state+":"+msg)
 		}
 	}
+	tally := tallyChaos(t, s, provider, accounts[account], ns, needed, strandedPer)
+	fmt.Fprintf(os.Stderr, "chaos %s: certificates %d, renewals %d; %s; ready %d, stranded %d, failed or pending %d; %s; %s\n",
+		provider, certs, len(revisions), killer.summary(), count["ready"], count["stranded"], len(failed), tally, time.Since(start).Round(time.Second))
+	assert.GreaterOrEqual(t, killer.landed(), kills, "kills inside paid-call windows")
+	assert.Zero(t, tally.DuplicatesReseller, "never two purchases for one need (the reseller's list)")
+	assert.Zero(t, tally.DuplicatesLedger, "never two purchases for one need (the ResellerOrders)")
+	assert.Zero(t, tally.Orphans, "every purchase is recorded by a ResellerOrder")
+	assert.Empty(t, failed, "every Certificate ends Ready, or stranded by SSLCI's missing download (README)")
+	if provider != v1alpha1.ProviderSSLCI {
+		assert.Zero(t, tally.Stranded, "an order can always be found and followed again")
+	}
+}
 
-	var ready, stranded int
-	var failed []string
-	deadline := time.Now().Add(5 * time.Minute)
+// renewalOrders is how many orders a renewal forced moments after
+// issuance needs: SSLCI sells no subscription (a renewal is a finalize);
+// an SSLmarket reissue keeps the certificate's expiry (sslmarket
+// assumption 13), so the free reissue does not extend it and the renewal
+// orders anew, saying why (ReissueNotLater); CyberSSL reissues for free.
+func renewalOrders(provider string) int {
+	if provider == v1alpha1.ProviderCyberSSL {
+		return 0
+	}
+	return 1
+}
+
+// settleChaos waits until every Certificate c000.. is ready (past the
+// revision in renewing, for those), stranded or failed, and returns each
+// one's state ("failed:message", "pending" when the wait ran out). Each
+// settled state is offered to renew first, which tells whether it renewed.
+func settleChaos(t *testing.T, s *framework.Stack, ns string, certs int, renewing map[string]int, renew func(i int, state string) bool) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	states := map[string]string{}
+	deadline := time.Now().Add(10 * time.Minute)
 	for {
-		ready, stranded, failed = 0, 0, nil
-		var list cmapi.CertificateList
-		require.NoError(t, s.Control.Client.List(ctx, &list, client.InNamespace(ns)))
-		for _, c := range list.Items {
-			switch state, msg := certificateState(ctx, s.Control.Client, &c); state {
-			case "ready":
-				ready++
-			case "stranded":
-				stranded++
-			case "failed":
-				failed = append(failed, c.Name+": "+msg)
+		settled := 0
+		for i := range certs {
+			name := fmt.Sprintf("c%03d", i)
+			crt := &cmapi.Certificate{}
+			require.NoError(t, s.Control.Client.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, crt))
+			states[name] = chaosState(ctx, s.Control.Client, crt, renewing[name])
+			if states[name] != "pending" && !renew(i, states[name]) {
+				settled++
 			}
 		}
-		if ready+stranded+len(failed) == certs || time.Now().After(deadline) {
-			break
+		if settled == certs || time.Now().After(deadline) {
+			return states
 		}
 		time.Sleep(time.Second)
 	}
-
-	sold := soldPerNames(t, s, provider, accounts[account])
-	bought, duplicates := 0, 0
-	for names, n := range sold {
-		bought += n
-		if n > 1 {
-			duplicates += n - 1
-			t.Errorf("names %s were bought %d times", names, n)
-		}
-	}
-	orphans := bought - duplicates - ready - stranded
-	fmt.Fprintf(os.Stderr, "chaos %s: certificates %d, kills %d, ready %d, stranded %d, failed %d, bought %d, duplicates %d, orphans %d\n",
-		provider, certs, killed, ready, stranded, len(failed), bought, duplicates, orphans)
-	assert.Zero(t, duplicates, "never two purchases for one request")
-	assert.Zero(t, orphans, "every purchase belongs to a Certificate")
-	assert.Empty(t, failed, "no Certificate failed for any other reason")
-	assert.Equal(t, certs, ready+stranded, "every Certificate ends Ready (or stranded by SSLCI's missing download, see README)")
 }
 
-// soldPerNames asks the reseller, through our own clients, what the account
-// bought: purchases per sorted, comma-joined set of names.
-func soldPerNames(t *testing.T, s *framework.Stack, provider, token string) map[string]int {
-	t.Helper()
-	ctx := context.Background()
-	var sets [][]string
-	switch provider {
-	case v1alpha1.ProviderSSLMarket:
-		c, err := sslmarket.New(s.SandboxURL+sandbox.SSLmarketPath, token)
-		require.NoError(t, err)
-		list, err := c.Orders(ctx)
-		require.NoError(t, err)
-		for _, o := range list {
-			sets = append(sets, o.Names())
-		}
-	case v1alpha1.ProviderCyberSSL:
-		c, err := cyberssl.New(s.SandboxURL+sandbox.CyberSSLPath+"/", token)
-		require.NoError(t, err)
-		list, err := c.Orders(ctx)
-		require.NoError(t, err)
-		for _, o := range list.SSLOrders {
-			sets = append(sets, o.Names())
-		}
-	default:
-		c, err := sslci.New(s.SandboxURL+sandbox.SSLCIPath, token)
-		require.NoError(t, err)
-		list, err := c.List(ctx)
-		require.NoError(t, err)
-		for _, crt := range list.Certificates {
-			sets = append(sets, crt.DomainNames())
-		}
-	}
-	out := map[string]int{}
-	for _, names := range sets {
-		names = slices.Clone(names)
-		slices.Sort(names)
-		out[strings.Join(names, ",")]++
-	}
-	return out
-}
-
-// certificateState is ready, stranded (an interrupted SSLCI finalize whose
-// certificate cannot be downloaded), failed, or pending.
-func certificateState(ctx context.Context, s client.Reader, c *cmapi.Certificate) (string, string) {
+// chaosState is ready (past revision after), stranded (an SSLCI finalize
+// whose answer was lost: the certificate cannot be downloaded), failed
+// ("failed:message") or pending; only the requests after revision count.
+func chaosState(ctx context.Context, r client.Reader, c *cmapi.Certificate, after int) string {
+	issuing := false
 	for _, cond := range c.Status.Conditions {
-		if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue {
-			return "ready", ""
+		if cond.Type == cmapi.CertificateConditionIssuing && cond.Status == cmmeta.ConditionTrue {
+			issuing = true
+		}
+	}
+	for _, cond := range c.Status.Conditions {
+		if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue &&
+			!issuing && c.Status.Revision != nil && *c.Status.Revision > after {
+			return "ready"
 		}
 	}
 	var reqs cmapi.CertificateRequestList
-	if err := s.List(ctx, &reqs, client.InNamespace(c.Namespace)); err != nil {
-		return "pending", ""
+	if err := r.List(ctx, &reqs, client.InNamespace(c.Namespace)); err != nil {
+		return "pending"
 	}
-	for _, r := range reqs.Items {
-		if !metav1.IsControlledBy(&r, c) {
+	for _, req := range reqs.Items {
+		rev, _ := strconv.Atoi(req.Annotations[cmapi.CertificateRequestRevisionAnnotationKey])
+		if !metav1.IsControlledBy(&req, c) || rev <= after {
 			continue
 		}
-		for _, cond := range r.Status.Conditions {
+		for _, cond := range req.Status.Conditions {
 			if cond.Type == cmapi.CertificateRequestConditionReady && cond.Reason == cmapi.CertificateRequestReasonFailed {
 				if strings.Contains(cond.Message, "not buying a second one") {
-					return "stranded", cond.Message
+					return "stranded"
 				}
-				return "failed", cond.Message
+				return "failed:" + cond.Message
 			}
 		}
 	}
-	return "pending", ""
+	return "pending"
 }

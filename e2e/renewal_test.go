@@ -167,10 +167,10 @@ func sslciStats(t *testing.T, s *framework.Stack, account string) sslci.AccountS
 	return stats.SSLCI[account]
 }
 
-// renewCertificate forces a renewal the way `cmctl renew` does: the
+// triggerRenewal forces a renewal the way `cmctl renew` does: the
 // Certificate's Issuing condition set True, reason ManuallyTriggered, on
-// its status. It waits for the next revision to be issued.
-func renewCertificate(t *testing.T, s *framework.Stack, cert *cmapi.Certificate) {
+// its status. It returns the revision being renewed.
+func triggerRenewal(t *testing.T, s *framework.Stack, cert *cmapi.Certificate) int {
 	t.Helper()
 	ctx := context.Background()
 	// cert-manager's readiness controller may say Ready a moment before
@@ -198,6 +198,15 @@ func renewCertificate(t *testing.T, s *framework.Stack, cert *cmapi.Certificate)
 		cert.Status.Conditions = conds
 		return s.Control.Client.Status().Update(ctx, cert)
 	}))
+	return revision
+}
+
+// renewCertificate forces a renewal the way `cmctl renew` does
+// (triggerRenewal) and waits for the next revision to be issued.
+func renewCertificate(t *testing.T, s *framework.Stack, cert *cmapi.Certificate) {
+	t.Helper()
+	ctx := context.Background()
+	revision := triggerRenewal(t, s, cert)
 	err := framework.Eventually(ctx, issueTimeout, 500*time.Millisecond, func() (bool, error) {
 		if err := s.Control.Client.Get(ctx, client.ObjectKeyFromObject(cert), cert); err != nil {
 			return false, nil //nolint:nilerr // polled again

@@ -137,6 +137,39 @@ func (p *Process) Wait() error {
 	return p.err
 }
 
+// Running returns the pid of the current run and whether it is running.
+func (p *Process) Running() (int, bool) {
+	return p.Pid(), !p.Exited()
+}
+
+// KillRun sends SIGKILL to the process group of run pid and waits for it to
+// exit, only if that run is the current one and still running: a kill of a
+// process that already died, or of its successor, is no kill. It reports
+// whether it killed.
+func (p *Process) KillRun(pid int) (bool, error) {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	if cmd.Process.Pid != pid {
+		return false, nil
+	}
+	select {
+	case <-done:
+		return false, nil
+	default:
+	}
+	if err := signalGroup(cmd, syscall.SIGKILL); err != nil {
+		if errors.Is(err, syscall.ESRCH) {
+			return false, nil
+		}
+		return false, fmt.Errorf("%s: %w", p.Name, err)
+	}
+	<-done
+	// Dead before the signal (a zombie not yet reaped) is no kill.
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL, nil
+}
+
 // Kill sends SIGKILL to the process group and waits for the process to exit.
 func (p *Process) Kill() error {
 	cmd, done := p.current()

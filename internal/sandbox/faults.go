@@ -411,6 +411,17 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 	return b.body.Write(p)
 }
 
+// replay sends the recorded answer to w.
+func (b *bufferedResponse) replay(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status != 0 {
+		w.WriteHeader(b.status)
+	}
+	_, _ = w.Write(b.body.Bytes())
+}
+
 // replayTruncated sends the recorded answer to w, a 2xx body cut to its
 // first half (trailing blanks ignored).
 func (b *bufferedResponse) replayTruncated(w http.ResponseWriter) {

@@ -9,6 +9,9 @@
 //	GET /sandbox/ca.pem              the root certificate, PEM
 //	GET /sandbox/stats               per-API, per-account activity, JSON
 //	/sandbox/faults                  transient-fault injection (faults.go)
+//	GET /sandbox/paidcalls           each paid call as it arrives and as
+//	                                 it is answered; POST sets how long
+//	                                 paid answers are held (paidcalls.go)
 //	GET /sandbox/mail                the domain validation e-mails sent,
 //	                                 JSON (mail.go)
 //	POST /sandbox/mail/{id}/approve  "clicks the link" of one (mail.go)
@@ -84,6 +87,7 @@ type Sandbox struct {
 	cyberssl  *cyberssl.Server
 	mailbox   *mailbox.Mailbox
 	faults    faultInjector
+	paid      paidCalls
 	// accounts maps every API token to its account name.
 	accounts    map[string]string
 	revocations revocations
@@ -185,9 +189,14 @@ func (s *Sandbox) Stats() Stats {
 // Handler returns the HTTP handler serving every route of the sandbox.
 func (s *Sandbox) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(SSLCIPath, s.faults.wrap(ProviderSSLCI, s.sslci))
-	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, s.faults.wrap(ProviderSSLmarket, s.sslmarket)))
-	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, s.faults.wrap(ProviderCyberSSL, s.cyberssl)))
+	api := func(provider string, h http.Handler) http.Handler {
+		return s.faults.wrap(provider, s.paid.wrap(provider, h))
+	}
+	mux.Handle(SSLCIPath, api(ProviderSSLCI, s.sslci))
+	mux.Handle(SSLmarketPath+"/", http.StripPrefix(SSLmarketPath, api(ProviderSSLmarket, s.sslmarket)))
+	mux.Handle(CyberSSLPath+"/", http.StripPrefix(CyberSSLPath, api(ProviderCyberSSL, s.cyberssl)))
+	mux.HandleFunc("GET "+PaidCallsPath, s.paid.serve)
+	mux.HandleFunc("POST "+PaidCallsPath, s.paid.serveLatency)
 	mux.HandleFunc(FaultsPath, s.serveFaults)
 	mux.HandleFunc("GET "+MailPath, s.serveMails)
 	mux.HandleFunc("POST "+MailPath+"/{id}/approve", s.serveApproveMail)
