@@ -23,18 +23,21 @@ import (
 // chaosTally is what a chaos run bought, checked against both the
 // reseller's own order list and the ResellerOrders.
 type chaosTally struct {
-	// Needed is the purchases the Certificates needed: one per set of
-	// names, plus (SSLCI, which sells no subscription) one per renewal.
-	Needed int
-	// Bought is the purchases in the reseller's list; Recorded those the
-	// ResellerOrders hold (SSLmarket, CyberSSL: order ids; SSLCI:
-	// certificates obtained).
+	// Bought is the purchases in the reseller's list (SSLmarket, CyberSSL:
+	// orders; SSLCI: certificates); Recorded those the ResellerOrders hold
+	// (order ids; SSLCI: certificates obtained).
 	Bought, Recorded int
-	// DuplicatesReseller and DuplicatesLedger are purchases beyond the
-	// need, in the reseller's list and in the ResellerOrders.
-	DuplicatesReseller, DuplicatesLedger int
-	// Orphans are purchases at the reseller no ResellerOrder records and
-	// no stranded request accounts for.
+	// Requests is the CertificateRequests served by a purchase: cert-manager
+	// asks once per revision (renewals, and its own re-requests, each with
+	// a new key).
+	Requests int
+	// Duplicates are purchases beyond one per CertificateRequest: an order
+	// (SSLmarket, CyberSSL) is the purchase of the request that got its
+	// first certificate (one that got none counts too), every SSLCI
+	// certificate is one.
+	Duplicates int
+	// Orphans are purchases at the reseller that no ResellerOrder records
+	// and no stranded request accounts for.
 	Orphans int
 	// Stranded are SSLCI certificates paid for whose answer was lost
 	// (their requests failed, "not buying a second one").
@@ -42,57 +45,68 @@ type chaosTally struct {
 }
 
 func (c chaosTally) String() string {
-	return fmt.Sprintf("needed %d, bought %d, recorded %d, duplicates %d (reseller list) %d (ResellerOrders), orphans %d, stranded %d",
-		c.Needed, c.Bought, c.Recorded, c.DuplicatesReseller, c.DuplicatesLedger, c.Orphans, c.Stranded)
+	return fmt.Sprintf("bought %d (reseller list), recorded %d (ResellerOrders), requests served %d, duplicates %d, orphans %d, stranded %d",
+		c.Bought, c.Recorded, c.Requests, c.Duplicates, c.Orphans, c.Stranded)
 }
 
-// tallyChaos counts per set of names: needed maps sorted, comma-joined
-// names to the purchases they needed, stranded to the requests stranded.
-func tallyChaos(t *testing.T, s *framework.Stack, provider, token, ns string, needed, stranded map[string]int) chaosTally {
+// tallyChaos counts what the account bought; stranded maps sorted,
+// comma-joined names to the requests stranded.
+func tallyChaos(t *testing.T, s *framework.Stack, provider, token, ns string, stranded map[string]int) chaosTally {
 	t.Helper()
 	sold := soldIDs(t, s, provider, token)
 	var orders v1alpha1.ResellerOrderList
 	require.NoError(t, s.Control.Client.List(context.Background(), &orders, client.InNamespace(ns)))
+	var c chaosTally
 	recorded := map[string]int{}
 	recordedIDs := map[string]bool{}
+	perRequest := map[string]int{}
 	for _, o := range orders.Items {
 		names := joinNames(o.Spec.DNSNames)
+		certs := o.Status.Certificates
 		switch {
 		case provider == v1alpha1.ProviderSSLCI:
-			recorded[names] += len(o.Status.Certificates)
+			recorded[names] += len(certs)
+			for _, crt := range certs {
+				perRequest[crt.Request]++
+			}
 		case o.Status.OrderID != "":
 			recorded[names]++
 			recordedIDs[o.Status.OrderID] = true
+			if len(certs) == 0 {
+				c.Duplicates++ // paid for, never delivered anything
+				continue
+			}
+			perRequest[certs[0].Request]++
+			for _, crt := range certs[min(1, len(certs)):] {
+				if _, ok := perRequest[crt.Request]; !ok {
+					perRequest[crt.Request] = 0 // served by a reissue
+				}
+			}
 		}
 	}
-	var c chaosTally
-	all := map[string]bool{}
-	for _, m := range []map[string]int{needed, recorded} {
-		for names := range m {
-			all[names] = true
-		}
+	for _, n := range perRequest {
+		c.Duplicates += max(0, n-1)
 	}
-	for names := range sold {
-		all[names] = true
+	c.Requests = len(perRequest)
+	for _, n := range stranded {
+		c.Stranded += n
+		c.Requests += n
 	}
-	for names := range all {
-		bought := len(sold[names])
-		c.Needed += needed[names]
-		c.Bought += bought
-		c.Recorded += recorded[names]
-		c.Stranded += stranded[names]
-		c.DuplicatesReseller += max(0, bought-needed[names])
-		c.DuplicatesLedger += max(0, recorded[names]-needed[names])
+	for names, ids := range sold {
+		c.Bought += len(ids)
 		if provider == v1alpha1.ProviderSSLCI {
 			// SSLCI's list has no id the ledger keeps: count.
-			c.Orphans += max(0, bought-recorded[names]-stranded[names])
+			c.Orphans += max(0, len(ids)-recorded[names]-stranded[names])
 			continue
 		}
-		for _, id := range sold[names] {
+		for _, id := range ids {
 			if !recordedIDs[id] {
 				c.Orphans++
 			}
 		}
+	}
+	for _, n := range recorded {
+		c.Recorded += n
 	}
 	return c
 }
