@@ -19,6 +19,11 @@ const (
 	defaultKubeAPIBurst = 50
 )
 
+// defaultOrderRetention keeps an order that is over for 90 days: its
+// record of what was bought outlives the certificate's renewal window and
+// a quarter's bookkeeping.
+const defaultOrderRetention = 90 * 24 * time.Hour
+
 type options struct {
 	kubeconfig               string
 	kubeAPIQPS               float64
@@ -45,6 +50,7 @@ type options struct {
 	dns01Nameservers         []string
 	dns01RecursiveOnly       bool
 	clusterIssuerAmbient     bool
+	orderRetention           time.Duration
 	zap                      zap.Options
 }
 
@@ -74,6 +80,7 @@ func parseOptions(args []string) (*options, error) {
 	nameservers := fs.String("dns01-recursive-nameservers", "", "Comma-separated nameservers (host:port, or https:// DNS-over-HTTPS URLs) that find DNS zones and, with --dns01-recursive-nameservers-only, check dns01 records; default: those of /etc/resolv.conf.")
 	fs.BoolVar(&o.dns01RecursiveOnly, "dns01-recursive-nameservers-only", false, "Check dns01 records on --dns01-recursive-nameservers (or /etc/resolv.conf's) only, not on the zone's authoritative nameservers (split-horizon DNS).")
 	fs.BoolVar(&o.clusterIssuerAmbient, "cluster-issuer-ambient-credentials", false, "Let ResellerClusterIssuers' dns01 solvers use the controller's ambient cloud credentials (IRSA, Workload Identity, managed identity) when they name no Secret. ResellerIssuers never can.")
+	fs.DurationVar(&o.orderRetention, "order-retention", defaultOrderRetention, "How long a ResellerOrder is kept once it is over (final, its subscription and last certificate ended) before it is deleted; 0 keeps every order. Open orders, abandoned ones and those whose subscription still runs are never deleted.")
 	o.zap.BindFlags(fs)
 	err := fs.Parse(args)
 	if err != nil {
@@ -93,6 +100,9 @@ func parseOptions(args []string) (*options, error) {
 	}
 	if o.checkInterval < 5*time.Second {
 		return nil, fmt.Errorf("--issuer-check-interval must be at least 5s, got %s", o.checkInterval)
+	}
+	if o.orderRetention < 0 {
+		return nil, fmt.Errorf("--order-retention must not be negative (0 keeps every order), got %s", o.orderRetention)
 	}
 	if o.checkGrace < 0 {
 		return nil, fmt.Errorf("--issuer-check-grace must not be negative, got %s", o.checkGrace)

@@ -35,6 +35,7 @@ import (
 	"github.com/reseller-issuer/reseller-issuer/internal/dcv/http01"
 	"github.com/reseller-issuer/reseller-issuer/internal/health"
 	"github.com/reseller-issuer/reseller-issuer/internal/metrics"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 	"github.com/reseller-issuer/reseller-issuer/internal/signer"
 )
 
@@ -134,6 +135,14 @@ func run(ctx context.Context, o *options) error {
 		GiveUpAfter: 10 * time.Minute,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the challenge controller: %w", err)
+	}
+	if err := (&order.Retention{
+		Client: mgr.GetClient(),
+		Events: mgr.GetEventRecorder("reseller-issuer"),
+		Now:    time.Now,
+		After:  o.orderRetention,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the ResellerOrder retention: %w", err)
 	}
 	waits := &metrics.Waits{}
 	if err := ctrlmetrics.Registry.Register(&metrics.Cluster{Reader: mgr.GetClient(), Leader: elected(mgr), Now: time.Now, Waits: waits}); err != nil {
