@@ -28,6 +28,10 @@ type Request struct {
 	// holds for these names: recovery never takes them for what an
 	// interrupted paid call bought.
 	Known []time.Time
+	// KnownOrders are the reseller's ids of the orders the ledger already
+	// holds for these names: recovery never adopts them either (an order
+	// reissued for the claimed key shows that key in its CSR).
+	KnownOrders []string
 }
 
 // Result is a verified certificate chain.

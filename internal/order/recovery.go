@@ -3,6 +3,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/reseller-issuer/reseller-issuer/internal/ca"
@@ -23,6 +24,9 @@ func (p *Protocol) recover(ctx context.Context, req ca.Request, key string, st *
 	found, err := p.Find(ctx, req, st)
 	if err != nil {
 		return err
+	}
+	if in.Step != StepReissue {
+		found = notHeld(found, req.KnownOrders, st.OrderID)
 	}
 	if in.Key == "" {
 		in.Key = key // an intent saved before keys were recorded
@@ -85,6 +89,14 @@ func (p *Protocol) choose(found []ca.Found, in *ca.Intent, known []time.Time) (b
 		}
 	}
 	return best, stranded
+}
+
+// notHeld drops from found the orders other ResellerOrders hold (held);
+// own is the id of the order the call was claimed on, if it has one.
+func notHeld(found []ca.Found, held []string, own string) []ca.Found {
+	return slices.DeleteFunc(found, func(f ca.Found) bool {
+		return f.OrderID != own && slices.Contains(held, f.OrderID)
+	})
 }
 
 func isKnown(notAfter time.Time, known []time.Time) bool {

@@ -108,8 +108,9 @@ type claimed struct {
 	// renew: a new order renewing an earlier one for the same names.
 	renew bool
 	// known are the expiry times of the certificates the ledger holds for
-	// the names.
-	known []time.Time
+	// the names, knownOrders the reseller's ids of its orders.
+	known       []time.Time
+	knownOrders []string
 }
 
 // orderFor finds or claims the ResellerOrder a request works on: the
@@ -130,7 +131,8 @@ func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuera
 	if err != nil {
 		return nil, err
 	}
-	c := &claimed{known: known(orders)}
+	c := &claimed{}
+	c.known, c.knownOrders = known(orders)
 	claim := v1alpha1.OrderClaim{Request: lr.ref, KeyFingerprint: lr.fingerprint}
 	switch d.Action {
 	case order.Continue:
@@ -191,15 +193,18 @@ func horizon(duration time.Duration) time.Duration {
 	return duration * 2 / 3
 }
 
-// known lists the expiry times of the certificates obtained on orders.
-func known(orders []v1alpha1.ResellerOrder) []time.Time {
-	var out []time.Time
+// known lists the expiry times of the certificates obtained on orders, and
+// the reseller's ids of the orders.
+func known(orders []v1alpha1.ResellerOrder) (notAfters []time.Time, ids []string) {
 	for _, o := range orders {
 		for _, c := range o.Status.Certificates {
-			out = append(out, c.NotAfter.Time)
+			notAfters = append(notAfters, c.NotAfter.Time)
+		}
+		if o.Status.OrderID != "" {
+			ids = append(ids, o.Status.OrderID)
 		}
 	}
-	return out
+	return notAfters, ids
 }
 
 // claimNew creates the next order of the key, after the spend guard let it

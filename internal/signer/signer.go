@@ -155,7 +155,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		st = legacy
 		a.st, a.stored = st, true
 	}
-	req.Renew, req.Known = c.renew, c.known
+	req.Renew, req.Known, req.KnownOrders = c.renew, c.known, c.knownOrders
 	req.ResendEmail = live.GetAnnotations()[v1alpha1.AnnotationResendEmail]
 	resent := st.EmailResent
 	// The paid calls are counted for this Issuer.
