@@ -55,17 +55,7 @@ type Authority struct {
 // ("Reseller Sandbox Intermediate") signed by it. Nothing is written to disk.
 func New() (*Authority, error) {
 	now := time.Now()
-
-	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generating root key: %w", err)
-	}
-	rootSerial, err := randomSerial()
-	if err != nil {
-		return nil, err
-	}
-	rootTmpl := &x509.Certificate{
-		SerialNumber:          rootSerial,
+	root, rootDER, rootKey, err := newCA("root", &x509.Certificate{
 		Subject:               pkix.Name{CommonName: RootCommonName, Organization: []string{organization}},
 		NotBefore:             now.Add(-caBackdate),
 		NotAfter:              now.Add(rootValidity),
@@ -73,26 +63,11 @@ func New() (*Authority, error) {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLen:            1,
-	}
-	rootDER, err := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, rootKey.Public(), rootKey)
-	if err != nil {
-		return nil, fmt.Errorf("creating root certificate: %w", err)
-	}
-	root, err := x509.ParseCertificate(rootDER)
-	if err != nil {
-		return nil, fmt.Errorf("parsing root certificate: %w", err)
-	}
-
-	intKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generating intermediate key: %w", err)
-	}
-	intSerial, err := randomSerial()
+	}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	intTmpl := &x509.Certificate{
-		SerialNumber:          intSerial,
+	intermediate, intDER, intKey, err := newCA("intermediate", &x509.Certificate{
 		Subject:               pkix.Name{CommonName: IntermediateCommonName, Organization: []string{organization}},
 		NotBefore:             now.Add(-caBackdate),
 		NotAfter:              now.Add(intermediateValidity),
@@ -101,16 +76,10 @@ func New() (*Authority, error) {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLenZero:        true,
-	}
-	intDER, err := x509.CreateCertificate(rand.Reader, intTmpl, root, intKey.Public(), rootKey)
+	}, root, rootKey)
 	if err != nil {
-		return nil, fmt.Errorf("creating intermediate certificate: %w", err)
+		return nil, err
 	}
-	intermediate, err := x509.ParseCertificate(intDER)
-	if err != nil {
-		return nil, fmt.Errorf("parsing intermediate certificate: %w", err)
-	}
-
 	return &Authority{
 		root:            root,
 		rootPEM:         certPEM(rootDER),
@@ -118,6 +87,31 @@ func New() (*Authority, error) {
 		intermediatePEM: certPEM(intDER),
 		intermediateKey: intKey,
 	}, nil
+}
+
+// newCA generates a P-256 key and a certificate for it from tmpl, with a
+// random serial, signed by parentKey as parent, or self-signed when parent
+// is nil. what names the certificate in errors.
+func newCA(what string, tmpl, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, []byte, crypto.Signer, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("generating %s key: %w", what, err)
+	}
+	if tmpl.SerialNumber, err = randomSerial(); err != nil {
+		return nil, nil, nil, err
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("creating %s certificate: %w", what, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("parsing %s certificate: %w", what, err)
+	}
+	return cert, der, key, nil
 }
 
 // RootPEM returns the root certificate, PEM encoded.
