@@ -20,17 +20,12 @@ func (s *Server) orderDetails(c call) (response, *apiError) {
 // details renders o. Call with s.mu held.
 func (s *Server) details(o *order) detailsResponse {
 	d := detailsResponse{
-		ProductType:    o.product.productType,
-		ProductCode:    o.product.code,
-		Domain:         o.domain,
-		DNSNames:       append([]string{}, o.dnsNames...),
-		SANsOrderCount: len(o.dnsNames),
-		Years:          o.years,
-		CSR:            o.csr,
-		people:         o.contacts.people,
-		Inserted:       s.formatTime(o.inserted),
-		DVAuthMethod:   o.method,
-		State:          o.state,
+		orderItem:    o.item(),
+		CSR:          o.csr,
+		people:       o.contacts.people,
+		Inserted:     s.formatTime(o.inserted),
+		DVAuthMethod: o.method,
+		State:        o.state,
 	}
 	if o.method == dvAuthFile || o.method == dvAuthDNS {
 		d.DVAuthContent = o.content
@@ -50,6 +45,18 @@ func (s *Server) details(o *order) detailsResponse {
 	}
 	d.SandboxNote = o.note
 	return d
+}
+
+// item is what o orders.
+func (o *order) item() orderItem {
+	return orderItem{
+		ProductType:    o.product.productType,
+		ProductCode:    o.product.code,
+		Domain:         o.domain,
+		DNSNames:       append([]string{}, o.dnsNames...),
+		SANsOrderCount: len(o.dnsNames),
+		Years:          o.years,
+	}
 }
 
 // editOrder answers PUT /order/order_id/{id}: allowed until the

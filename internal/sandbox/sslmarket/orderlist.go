@@ -26,15 +26,10 @@ func (s *Server) orderList(c call) (response, *apiError) {
 	list := orderListResponse{Orders: []orderSummary{}}
 	for _, o := range mine[lo:hi] {
 		sum := orderSummary{
-			OrderID:        o.id,
-			ProductType:    o.product.productType,
-			ProductCode:    o.product.code,
-			Domain:         o.domain,
-			DNSNames:       append([]string{}, o.dnsNames...),
-			SANsOrderCount: len(o.dnsNames),
-			Years:          o.years,
-			Inserted:       s.formatTime(o.inserted),
-			State:          o.state,
+			OrderID:   o.id,
+			orderItem: o.item(),
+			Inserted:  s.formatTime(o.inserted),
+			State:     o.state,
 		}
 		if o.leaf != nil {
 			sum.Published = s.formatTime(o.published)

@@ -54,8 +54,8 @@ func TestHappyPath(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, orderSummary{
-		OrderID: id, ProductType: productTypeSSL, ProductCode: "rapidssl-rapidssl-dv",
-		Domain: "example.com", DNSNames: []string{"www.example.com", "shop.example.com"}, SANsOrderCount: 2, Years: 1,
+		OrderID: id, orderItem: orderItem{ProductType: productTypeSSL, ProductCode: "rapidssl-rapidssl-dv",
+			Domain: "example.com", DNSNames: []string{"www.example.com", "shop.example.com"}, SANsOrderCount: 2, Years: 1},
 		Inserted: f.clock.Now().UTC().Format("2006-01-02 15:04:05"), State: stateNew,
 	}, list[0])
 	states = append(states, list[0].State)

@@ -142,17 +142,23 @@ type orderListResponse struct {
 }
 
 type orderSummary struct {
-	OrderID        int64    `json:"order_id"`
+	OrderID int64 `json:"order_id"`
+	orderItem
+	Inserted  string `json:"inserted"`
+	Published string `json:"published,omitempty"`
+	Expired   string `json:"expired,omitempty"`
+	State     string `json:"state"`
+}
+
+// orderItem is what was ordered: the fields that open both an order/list
+// entry and the order details, in the documents' order.
+type orderItem struct {
 	ProductType    string   `json:"product_type"`
 	ProductCode    string   `json:"product_code"`
 	Domain         string   `json:"domain"`
 	DNSNames       []string `json:"dns_names"`
 	SANsOrderCount int      `json:"sans_order_count"`
 	Years          int      `json:"years"`
-	Inserted       string   `json:"inserted"`
-	Published      string   `json:"published,omitempty"`
-	Expired        string   `json:"expired,omitempty"`
-	State          string   `json:"state"`
 }
 
 // detailsResponse is the answer to GET /order/order_id/{id}: no order_id
@@ -161,14 +167,9 @@ type orderSummary struct {
 // multi-year orders only. sandbox_note is the sandbox's addition: why the
 // order is not progressing.
 type detailsResponse struct {
-	ProductType             string   `json:"product_type"`
-	ProductCode             string   `json:"product_code"`
-	Domain                  string   `json:"domain"`
-	DNSNames                []string `json:"dns_names"`
-	SANsOrderCount          int      `json:"sans_order_count"`
-	Years                   int      `json:"years"`
-	CSR                     string   `json:"csr"`
-	CertificateSerialNumber string   `json:"certificate_serial_number"`
+	orderItem
+	CSR                     string `json:"csr"`
+	CertificateSerialNumber string `json:"certificate_serial_number"`
 
 	people
 
