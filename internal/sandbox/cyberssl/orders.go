@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -135,44 +134,39 @@ func (s *Server) reissue(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	return s.withOrder(name, id, func(o *order) (any, *apiError) {
+		if o.status != statusActivated && o.status != statusExpired {
+			return nil, errorf(codeConflict, "order %d is %s: only Activated or Expired orders can be reissued", id, o.status)
+		}
+		if now := s.env.Now(); !now.Before(o.subEnd) {
+			return nil, errorf(codeConflict, "the subscription of order %d ended on %s: a reissue needs a new order", id, s.env.Local(o.subEnd).Format(dateLayout))
+		}
+		names, aerr := orderNames(o.product, primary, p.Get("addon_domains"))
+		if aerr != nil {
+			return nil, aerr
+		}
+		if len(names) > o.paidNames {
+			return nil, errorf(codeConflict, "order %d covers %d domains, the reissue has %d: use order_extra_domains first", id, o.paidNames, len(names))
+		}
+		checks, aerr := newDCV(names, method, emails)
+		if aerr != nil {
+			return nil, aerr
+		}
+		s.voidMails(o, "", fmt.Sprintf("order %d was reissued", id))
+		o.csrPEM, o.primary, o.names, o.dcv, o.dvMethod = csrPEM, primary, names, checks, p.Get("dv_method")
+		s.sendMails(o)
+		o.status, o.generation = statusValidating, o.generation+1
+		o.cert, o.chain, o.notBefore, o.notAfter, o.validatedAt = "", "", time.Time{}, time.Time{}, time.Time{}
+		s.accounts[name].stats.Reissues++
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(name, id)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if o.status != statusActivated && o.status != statusExpired {
-		return nil, errorf(codeConflict, "order %d is %s: only Activated or Expired orders can be reissued", id, o.status)
-	}
-	if now := s.env.Now(); !now.Before(o.subEnd) {
-		return nil, errorf(codeConflict, "the subscription of order %d ended on %s: a reissue needs a new order", id, s.env.Local(o.subEnd).Format(dateLayout))
-	}
-	names, aerr := orderNames(o.product, primary, p.Get("addon_domains"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	if len(names) > o.paidNames {
-		return nil, errorf(codeConflict, "order %d covers %d domains, the reissue has %d: use order_extra_domains first", id, o.paidNames, len(names))
-	}
-	checks, aerr := newDCV(names, method, emails)
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.voidMails(o, "", fmt.Sprintf("order %d was reissued", id))
-	o.csrPEM, o.primary, o.names, o.dcv, o.dvMethod = csrPEM, primary, names, checks, p.Get("dv_method")
-	s.sendMails(o)
-	o.status, o.generation = statusValidating, o.generation+1
-	o.cert, o.chain, o.notBefore, o.notAfter, o.validatedAt = "", "", time.Time{}, time.Time{}, time.Time{}
-	s.accounts[name].stats.Reissues++
-
-	resp := addOrderResponse{Success: true, OrderID: o.id, CSRCode: string(keyPEMCSR(keyPEM, csrPEM)), PrivateKey: string(keyPEM)}
-	if method != dvEmail {
-		opts := o.options(dvPublishable, nil)
-		resp.DVOptions = &opts
-	}
-	s.env.Log.Info("cyberssl order reissued", "account", name, "orderID", o.id, "names", names, "dvMethod", method)
-	return resp, nil
+		resp := addOrderResponse{Success: true, OrderID: o.id, CSRCode: string(keyPEMCSR(keyPEM, csrPEM)), PrivateKey: string(keyPEM)}
+		if method != dvEmail {
+			opts := o.options(dvPublishable, nil)
+			resp.DVOptions = &opts
+		}
+		s.env.Log.Info("cyberssl order reissued", "account", name, "orderID", o.id, "names", names, "dvMethod", method)
+		return resp, nil
+	})
 }
 
 // myOrders answers GET my_orders.
@@ -214,21 +208,18 @@ func (s *Server) extraDomains(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	raw := p.Get("extra_domains_nr")
-	if raw == "" {
-		return nil, missing("extra_domains_nr")
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 {
-		return nil, invalid("extra_domains_nr", "must be a positive number, got %q", raw)
-	}
-	name := accountOf(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(name, id)
+	extra, aerr := positiveParam(p, "extra_domains_nr")
 	if aerr != nil {
 		return nil, aerr
 	}
+	return s.withOrder(accountOf(r), id, func(o *order) (any, *apiError) {
+		return s.addDomains(o, int(extra))
+	})
+}
+
+// addDomains charges o for n more names. Called with s.mu held.
+func (s *Server) addDomains(o *order, n int) (any, *apiError) {
+	id, name := o.id, o.account
 	switch {
 	case !o.product.IsMultiDomain:
 		return nil, errorf(codeConflict, "product %d of order %d is not multi-domain", o.product.ProductID, id)
@@ -247,6 +238,17 @@ func (s *Server) extraDomains(r *http.Request, p url.Values) (any, *apiError) {
 	o.paidNames += n
 	s.env.Log.Info("cyberssl extra domains ordered", "account", name, "orderID", id, "extra", n, "amount", string(money(cost)))
 	return extraDomainsResponse{Success: true, Amount: money(cost), OrderID: id}, nil
+}
+
+// withOrder runs fn with s.mu held on order id of account (see ownOrder).
+func (s *Server) withOrder(account string, id int64, fn func(o *order) (any, *apiError)) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, aerr := s.ownOrder(account, id)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return fn(o)
 }
 
 // ownOrder returns an order of account. Another account's order is

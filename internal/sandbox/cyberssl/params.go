@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,13 +13,9 @@ import (
 )
 
 func productParam(p url.Values) (*product, *apiError) {
-	raw := p.Get("product_id")
-	if raw == "" {
-		return nil, missing("product_id")
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return nil, invalid("product_id", "must be a positive number, got %q", raw)
+	id, aerr := positiveParam(p, "product_id")
+	if aerr != nil {
+		return nil, aerr
 	}
 	prod := findProduct(id)
 	if prod == nil {
@@ -43,15 +40,32 @@ func periodParam(p url.Values, prod *product) (int, *apiError) {
 }
 
 func orderIDParam(p url.Values) (int64, *apiError) {
-	raw := p.Get("order_id")
+	return positiveParam(p, "order_id")
+}
+
+// positiveParam reads a required parameter that is a positive number.
+func positiveParam(p url.Values, param string) (int64, *apiError) {
+	raw := p.Get(param)
 	if raw == "" {
-		return 0, missing("order_id")
+		return 0, missing(param)
 	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return 0, invalid("order_id", "must be a positive number, got %q", raw)
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 1 {
+		return 0, invalid(param, "must be a positive number, got %q", raw)
 	}
-	return id, nil
+	return n, nil
+}
+
+// oneOfParam reads a required parameter that takes one of values.
+func oneOfParam(p url.Values, param string, values ...string) (string, *apiError) {
+	v := p.Get(param)
+	if v == "" {
+		return "", missing(param)
+	}
+	if !slices.Contains(values, v) {
+		return "", invalid(param, "must be one of %s", strings.Join(values, ", "))
+	}
+	return v, nil
 }
 
 // dvMethodParam parses http, https, dns or "email:<addresses>".

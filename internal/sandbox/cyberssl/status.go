@@ -19,16 +19,12 @@ func (s *Server) orderStatus(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr := s.checkDCV(r.Context(), name, id, ""); aerr != nil {
 		return nil, aerr
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(name, id)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := s.advance(o); aerr != nil {
-		return nil, aerr
-	}
-	return o.statusResponse(s.env.Zone), nil
+	return s.withOrder(name, id, func(o *order) (any, *apiError) {
+		if aerr := s.advance(o); aerr != nil {
+			return nil, aerr
+		}
+		return o.statusResponse(s.env.Zone), nil
+	})
 }
 
 // advance moves an order on: all names validated -> Processing; IssueDelay

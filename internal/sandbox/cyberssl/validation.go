@@ -34,21 +34,13 @@ func (s *Server) dvOptions(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	method := p.Get("dv_method")
-	switch method {
-	case "":
-		return nil, missing("dv_method")
-	case dvAll, dvHTTP, dvHTTPS, dvDNS, dvEmail:
-	default:
-		return nil, invalid("dv_method", "must be one of all, http, https, dns, email")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(accountOf(r), id)
+	method, aerr := oneOfParam(p, "dv_method", dvAll, dvHTTP, dvHTTPS, dvDNS, dvEmail)
 	if aerr != nil {
 		return nil, aerr
 	}
-	return dvOptionsResponse{Success: true, OrderID: o.id, DVOptions: o.options(method, nil)}, nil
+	return s.withOrder(accountOf(r), id, func(o *order) (any, *apiError) {
+		return dvOptionsResponse{Success: true, OrderID: o.id, DVOptions: o.options(method, nil)}, nil
+	})
 }
 
 // changeDVMethod answers POST change_dv_method.
@@ -57,29 +49,30 @@ func (s *Server) changeDVMethod(r *http.Request, p url.Values) (any, *apiError) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	method := p.Get("dv_method")
-	switch method {
-	case "":
-		return nil, missing("dv_method")
-	case dvHTTP, dvHTTPS, dvDNS:
-	case dvEmail:
+	method, aerr := oneOfParam(p, "dv_method", dvHTTP, dvHTTPS, dvDNS, dvEmail)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if method == dvEmail {
 		if p.Get("email") == "" {
 			return nil, missing("email")
 		}
 		if aerr := emailParam("email", p.Get("email")); aerr != nil {
 			return nil, aerr
 		}
-	default:
-		return nil, invalid("dv_method", "must be one of http, https, dns, email")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, aerr := s.ownOrder(accountOf(r), id)
-	if aerr != nil {
-		return nil, aerr
-	}
+	return s.withOrder(accountOf(r), id, func(o *order) (any, *apiError) {
+		return s.changeMethod(o, method, p)
+	})
+}
+
+// changeMethod changes the validation method of one name of o to method.
+// Called with s.mu held.
+func (s *Server) changeMethod(o *order, method string, p url.Values) (any, *apiError) {
+	id := o.id
 	domain := o.primary
 	if v := p.Get("domain"); v != "" {
+		var aerr *apiError
 		if domain, aerr = domainParam("domain", v); aerr != nil {
 			return nil, aerr
 		}
@@ -119,11 +112,7 @@ func (s *Server) revalidate(r *http.Request, p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	raw := p.Get("domain_name")
-	if raw == "" {
-		return nil, missing("domain_name")
-	}
-	domain, aerr := domainParam("domain_name", raw)
+	domain, aerr := domainParam("domain_name", p.Get("domain_name"))
 	if aerr != nil {
 		return nil, aerr
 	}
