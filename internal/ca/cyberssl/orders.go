@@ -387,17 +387,8 @@ type OrdersResponse struct {
 // Orders lists the account's orders: every page of GET my_orders
 // (assumption 20), read until a page brings nothing new.
 func (c *Client) Orders(ctx context.Context) (*OrdersResponse, error) {
-	var first *OrdersResponse
-	orders, err := rest.ReadPages(ctx, "cyberssl GET my_orders", c.MaxPages, func(ctx context.Context, page int) ([]OrderSummary, error) {
-		out, err := c.OrdersPage(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		if first == nil {
-			first = out
-		}
-		return out.SSLOrders, nil
-	}, func(o OrderSummary) string { return o.OrderID.String() })
+	first, orders, err := rest.ReadAnswerPages(ctx, "cyberssl GET my_orders", c.MaxPages, c.OrdersPage,
+		func(r *OrdersResponse) []OrderSummary { return r.SSLOrders }, func(o OrderSummary) string { return o.OrderID.String() })
 	if err != nil {
 		return nil, err
 	}

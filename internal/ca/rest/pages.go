@@ -57,3 +57,25 @@ func ReadPages[T any](ctx context.Context, what string, maxPages int, read func(
 		}
 	}
 }
+
+// ReadAnswerPages reads, like ReadPages, a list whose pages are whole
+// answers (R) that hold the entries (T, taken out by entries): it returns
+// the first page's answer, for what the answer says besides its list, and
+// the entries of every page.
+func ReadAnswerPages[R, T any](ctx context.Context, what string, maxPages int, read func(ctx context.Context, page int) (*R, error), entries func(*R) []T, key func(T) string) (*R, []T, error) {
+	var first *R
+	all, err := ReadPages(ctx, what, maxPages, func(ctx context.Context, page int) ([]T, error) {
+		answer, err := read(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = answer
+		}
+		return entries(answer), nil
+	}, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return first, all, nil
+}

@@ -74,3 +74,53 @@ func TestReadPagesFailingPage(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	assert.ErrorContains(t, err, "page 2", "a failure after page 1 names the page")
 }
+
+// pageAnswer is a page as a whole answer: its entries and what it says besides.
+type pageAnswer struct {
+	page int
+	ids  []int
+}
+
+func TestReadAnswerPages(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name      string
+		n, size   int
+		failOn    int
+		wantFirst int
+		wantErr   error
+	}{
+		{name: "30 entries paged by 5: the first answer and every entry", n: 30, size: 5, wantFirst: 1},
+		{name: "an API that does not page", n: 30, size: 0, wantFirst: 1},
+		{name: "an empty list keeps the first answer", n: 0, size: 5, wantFirst: 1},
+		{name: "page 1 fails", n: 30, size: 5, failOn: 1, wantErr: boom},
+		{name: "page 3 fails", n: 30, size: 5, failOn: 3, wantErr: boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []int
+			pages := pagedList(tt.n, tt.size, &asked)
+			read := func(ctx context.Context, page int) (*pageAnswer, error) {
+				if page == tt.failOn {
+					return nil, boom
+				}
+				ids, err := pages(ctx, page)
+				return &pageAnswer{page: page, ids: ids}, err
+			}
+			first, got, err := ReadAnswerPages(context.Background(), "test GET /list", 0, read, func(a *pageAnswer) []int { return a.ids }, strconv.Itoa)
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				assert.Nil(t, first)
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, first)
+			assert.Equal(t, tt.wantFirst, first.page, "the first page's answer")
+			assert.Len(t, got, tt.n)
+			for i, id := range got {
+				assert.Equal(t, i+1, id, "every entry once, in order")
+			}
+		})
+	}
+}

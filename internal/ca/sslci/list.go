@@ -14,24 +14,7 @@ import (
 // List returns all certificates and pending orders of the account: every
 // page of GET /api (assumption 18), read until a page brings nothing new.
 func (c *Client) List(ctx context.Context) (*ListResponse, error) {
-	var first *ListResponse
-	entries, err := rest.ReadPages(ctx, "sslci GET /api", c.MaxPages, func(ctx context.Context, page int) ([]listEntry, error) {
-		l, err := c.ListPage(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		if first == nil {
-			first = l
-		}
-		var out []listEntry
-		for i := range l.Certificates {
-			out = append(out, listEntry{cert: &l.Certificates[i]})
-		}
-		for i := range l.PendingOrders {
-			out = append(out, listEntry{order: &l.PendingOrders[i]})
-		}
-		return out, nil
-	}, listEntry.key)
+	first, entries, err := rest.ReadAnswerPages(ctx, "sslci GET /api", c.MaxPages, c.ListPage, (*ListResponse).entries, listEntry.key)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +49,18 @@ func (c *Client) ListPage(ctx context.Context, page int) (*ListResponse, error) 
 type listEntry struct {
 	cert  *Certificate
 	order *PendingOrder
+}
+
+// entries are a page's certificates, then its pending orders.
+func (l *ListResponse) entries() []listEntry {
+	var out []listEntry
+	for i := range l.Certificates {
+		out = append(out, listEntry{cert: &l.Certificates[i]})
+	}
+	for i := range l.PendingOrders {
+		out = append(out, listEntry{order: &l.PendingOrders[i]})
+	}
+	return out
 }
 
 func (e listEntry) key() string {
