@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
 	"github.com/reseller-issuer/reseller-issuer/internal/ca/rest"
 )
 
@@ -32,32 +33,20 @@ func (c *Client) Reissue(ctx context.Context, id int64, csrPEM []byte) error {
 // certificate stays issued (PUT /certificate/order_id/{id}/cancel-reissue,
 // 202).
 func (c *Client) CancelReissue(ctx context.Context, id int64) error {
-	if err := provider.CheckID("id", id); err != nil {
-		return err
-	}
-	_, err := c.Do(ctx, rest.Request{Op: opCancelReissue, Method: http.MethodPut, Path: certificatePath(id, "cancel-reissue"), JSON: noParams{}}, nil)
-	return err
+	return c.certificateAction(ctx, opCancelReissue, id, "cancel-reissue")
 }
 
 // ResendDCVEmail has the CA send the domain validation e-mail of order id
 // again (PUT /certificate/order_id/{id}/resend, 202).
 func (c *Client) ResendDCVEmail(ctx context.Context, id int64) error {
-	if err := provider.CheckID("id", id); err != nil {
-		return err
-	}
-	_, err := c.Do(ctx, rest.Request{Op: opResendDCVEmail, Method: http.MethodPut, Path: certificatePath(id, "resend"), JSON: noParams{}}, nil)
-	return err
+	return c.certificateAction(ctx, opResendDCVEmail, id, "resend")
 }
 
 // Revoke permanently revokes the certificate of order id (PUT
 // /certificate/order_id/{id}/revoke, 202). The document allows it only for
 // DigiCert Client Premium Class 1 and Class 2.
 func (c *Client) Revoke(ctx context.Context, id int64) error {
-	if err := provider.CheckID("id", id); err != nil {
-		return err
-	}
-	_, err := c.Do(ctx, rest.Request{Op: opRevoke, Method: http.MethodPut, Path: certificatePath(id, "revoke"), JSON: noParams{}}, nil)
-	return err
+	return c.certificateAction(ctx, opRevoke, id, "revoke")
 }
 
 // Download returns the issued certificate of order id in format
@@ -90,6 +79,16 @@ func (c *Client) Download(ctx context.Context, id int64, format string) ([]byte,
 		return nil, c.Malformed(endpoint, data, "no PEM certificate in %s", format)
 	}
 	return data, nil
+}
+
+// certificateAction asks for action on the certificate of order id
+// (PUT /certificate/order_id/{id}/{action}, without input parameters).
+func (c *Client) certificateAction(ctx context.Context, op ca.Operation, id int64, action string) error {
+	if err := provider.CheckID("id", id); err != nil {
+		return err
+	}
+	_, err := c.Do(ctx, rest.Request{Op: op, Method: http.MethodPut, Path: certificatePath(id, action), JSON: noParams{}}, nil)
+	return err
 }
 
 func certificatePath(id int64, rest ...string) []string {
