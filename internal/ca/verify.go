@@ -28,6 +28,17 @@ func CheckCSR(csrPEM []byte) (*x509.CertificateRequest, error) {
 	return csr, nil
 }
 
+// CSRPublicKey is the SubjectPublicKeyInfo of a CSR a reseller shows
+// (PEM, surrounding text ignored); nil when it holds none that parses and
+// is signed by its key.
+func CSRPublicKey(csrPEM string) []byte {
+	csr, err := CheckCSR([]byte(csrPEM))
+	if err != nil {
+		return nil
+	}
+	return csr.RawSubjectPublicKeyInfo
+}
+
 // VerifyChain checks what a reseller returned before it is handed to
 // cert-manager: the leaf's public key is the CSR's (the private key never left
 // the cluster), its DNS names are exactly the requested ones, and the chain

@@ -32,7 +32,7 @@ func (r *Reseller) Find(ctx context.Context, req ca.Request, st *ca.State) ([]ca
 		if err != nil {
 			return nil, classify(fmt.Errorf("reading CyberSSL order %s to recover an interrupted order: %w", o.OrderID, err), true)
 		}
-		found = append(found, ca.Found{OrderID: o.OrderID.String(), At: at, PublicKey: publicKey(status.CSR)})
+		found = append(found, ca.Found{OrderID: o.OrderID.String(), At: at, PublicKey: ca.CSRPublicKey(status.CSR)})
 	}
 	return found, nil
 }
@@ -48,19 +48,9 @@ func (r *Reseller) findReissue(ctx context.Context, st *ca.State) ([]ca.Found, e
 	if err != nil {
 		return nil, classify(fmt.Errorf("reading CyberSSL order %s to recover an interrupted reissue: %w", id, err), true)
 	}
-	key := publicKey(status.CSR)
+	key := ca.CSRPublicKey(status.CSR)
 	if key == nil || ca.KeyFingerprint(key) != st.Intent.Key {
 		return nil, nil
 	}
 	return []ca.Found{{OrderID: st.OrderID, PublicKey: key}}, nil
-}
-
-// publicKey is the SubjectPublicKeyInfo of a CSR CyberSSL shows; nil when
-// there is none that parses.
-func publicKey(csrPEM string) []byte {
-	csr, err := ca.CheckCSR([]byte(csrPEM))
-	if err != nil {
-		return nil
-	}
-	return csr.RawSubjectPublicKeyInfo
 }

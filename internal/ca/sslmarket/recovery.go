@@ -41,7 +41,7 @@ func (r *Reseller) Find(ctx context.Context, req ca.Request, st *ca.State) ([]ca
 		if err != nil {
 			return nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d, looking for the order of an interrupted attempt: %w", o.OrderID, err), true)
 		}
-		found = append(found, ca.Found{OrderID: strconv.FormatInt(int64(o.OrderID), 10), At: at, PublicKey: publicKey(d.CSR)})
+		found = append(found, ca.Found{OrderID: strconv.FormatInt(int64(o.OrderID), 10), At: at, PublicKey: ca.CSRPublicKey(d.CSR)})
 	}
 	return found, nil
 }
@@ -58,7 +58,7 @@ func (r *Reseller) findReissue(ctx context.Context, st *ca.State) ([]ca.Found, e
 	if err != nil {
 		return nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d, looking for an interrupted reissue: %w", id, err), true)
 	}
-	key := publicKey(d.CSR)
+	key := ca.CSRPublicKey(d.CSR)
 	running := stateIs(d.State, StateReissue)
 	if !running && (key == nil || ca.KeyFingerprint(key) != st.Intent.Key) {
 		return nil, nil

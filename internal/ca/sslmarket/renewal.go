@@ -51,7 +51,7 @@ func automatic(d *OrderDetails, spki []byte, r *ca.Reissue) bool {
 	if StateClass(d.State) != ClassIssued || r == nil {
 		return false
 	}
-	key := publicKey(d.CSR)
+	key := ca.CSRPublicKey(d.CSR)
 	if key == nil || ca.KeyFingerprint(key) != ca.KeyFingerprint(spki) {
 		return false
 	}

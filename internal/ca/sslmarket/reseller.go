@@ -140,13 +140,3 @@ func classify(err error, ordered bool) error {
 	}
 	return err
 }
-
-// publicKey is the SubjectPublicKeyInfo of a CSR shown by SSLmarket; nil
-// when there is none that parses.
-func publicKey(csrPEM string) []byte {
-	csr, err := ca.CheckCSR([]byte(strings.TrimSpace(csrPEM)))
-	if err != nil {
-		return nil
-	}
-	return csr.RawSubjectPublicKeyInfo
-}
