@@ -17,13 +17,9 @@ func (r *Reseller) Follow(ctx context.Context, req ca.Request, st *ca.State, j c
 		// The DCV content is read on the next look, when the CA has it.
 		return nil, ca.Pending(fmt.Sprintf("SSLmarket order %s placed", st.OrderID), ca.Wait(st.Progress, st.Progress))
 	}
-	id, err := orderID(st)
+	id, d, err := r.savedOrder(ctx, st, "")
 	if err != nil {
 		return nil, err
-	}
-	d, err := r.Client.Order(ctx, id)
-	if err != nil {
-		return nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d: %w", id, err), true)
 	}
 	switch {
 	case StateClass(d.State) == ClassIssued:

@@ -50,13 +50,9 @@ func (r *Reseller) Find(ctx context.Context, req ca.Request, st *ca.State) ([]ca
 // (assumed the call's, as the ledger lets one reissue run at a time), or
 // done with a CSR for the call's key.
 func (r *Reseller) findReissue(ctx context.Context, st *ca.State) ([]ca.Found, error) {
-	id, err := orderID(st)
+	_, d, err := r.savedOrder(ctx, st, ", looking for an interrupted reissue")
 	if err != nil {
 		return nil, err
-	}
-	d, err := r.Client.Order(ctx, id)
-	if err != nil {
-		return nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d, looking for an interrupted reissue: %w", id, err), true)
 	}
 	key := ca.CSRPublicKey(d.CSR)
 	running := stateIs(d.State, StateReissue)

@@ -15,17 +15,13 @@ import (
 // expiring later than the one being replaced, there is nothing to call:
 // Follow downloads that certificate.
 func (r *Reseller) Reissue(ctx context.Context, req ca.Request, st *ca.State, _ ca.Journal) (ca.PaidCall, error) {
-	id, err := orderID(st)
-	if err != nil {
-		return nil, err
-	}
 	csr, err := ca.CheckCSR(req.CSR)
 	if err != nil {
 		return nil, ca.Permanent(err)
 	}
-	d, err := r.Client.Order(ctx, id)
+	id, d, err := r.savedOrder(ctx, st, " before a reissue")
 	if err != nil {
-		return nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d before a reissue: %w", id, err), true)
+		return nil, err
 	}
 	if automatic(d, csr.RawSubjectPublicKeyInfo, st.Reissue) {
 		return nil, nil

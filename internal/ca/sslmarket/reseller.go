@@ -92,6 +92,21 @@ func orderID(st *ca.State) (int64, error) {
 	return id, nil
 }
 
+// savedOrder reads the order the state holds (GET /order/order_id/{id});
+// why, when set, says in the error what the order was read for. A failed
+// read is never Permanent: the order exists and is paid.
+func (r *Reseller) savedOrder(ctx context.Context, st *ca.State, why string) (int64, *OrderDetails, error) {
+	id, err := orderID(st)
+	if err != nil {
+		return 0, nil, err
+	}
+	d, err := r.Client.Order(ctx, id)
+	if err != nil {
+		return 0, nil, classify(fmt.Errorf("SSLmarket GET /order/order_id/%d%s: %w", id, why, err), true)
+	}
+	return id, d, nil
+}
+
 // refusal classifies a failed paid call: a refusal (an argument rejected
 // before sending, a 4xx that is not temporary) bought nothing; anything
 // else (timeout, 5xx, a malformed answer) may have bought it.
