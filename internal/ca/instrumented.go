@@ -34,23 +34,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
 		}, []string{"provider", "operation"}),
 	}
-	issuer := []string{"issuer_kind", "issuer_namespace", "issuer", "provider"}
-	m.orders = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "reseller_issuer_orders_total",
-		Help: "Billable orders the resellers accepted (SSLmarket and CyberSSL orders, SSLCI finalizes), by Issuer: an answer that confirmed the purchase.",
-	}, issuer)
-	m.reissues = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "reseller_issuer_reissues_total",
-		Help: "Reissues the resellers accepted on paid orders (free), by Issuer.",
-	}, issuer)
-	m.adopted = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "reseller_issuer_adoptions_total",
-		Help: "Orders the order protocol adopted, by Issuer: found at the reseller after a paid call whose answer was lost, or continued after the request that placed them was gone.",
-	}, issuer)
-	m.unknown = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "reseller_issuer_unknown_outcomes_total",
-		Help: "Paid calls (orders, SSLCI finalizes, reissues) that ended without a known outcome, by Issuer: the reseller may have charged; recovery searches its order list before paying again.",
-	}, issuer)
+	// byIssuer counts what the order protocol decides, by Issuer.
+	byIssuer := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"issuer_kind", "issuer_namespace", "issuer", "provider"})
+	}
+	m.orders = byIssuer("reseller_issuer_orders_total",
+		"Billable orders the resellers accepted (SSLmarket and CyberSSL orders, SSLCI finalizes), by Issuer: an answer that confirmed the purchase.")
+	m.reissues = byIssuer("reseller_issuer_reissues_total",
+		"Reissues the resellers accepted on paid orders (free), by Issuer.")
+	m.adopted = byIssuer("reseller_issuer_adoptions_total",
+		"Orders the order protocol adopted, by Issuer: found at the reseller after a paid call whose answer was lost, or continued after the request that placed them was gone.")
+	m.unknown = byIssuer("reseller_issuer_unknown_outcomes_total",
+		"Paid calls (orders, SSLCI finalizes, reissues) that ended without a known outcome, by Issuer: the reseller may have charged; recovery searches its order list before paying again.")
 	for _, c := range []prometheus.Collector{m.requests, m.duration, m.orders, m.reissues, m.adopted, m.unknown} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
