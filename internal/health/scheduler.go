@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -157,25 +158,27 @@ func (s *Scheduler) scan(ctx context.Context, kind string) time.Duration {
 	return scan
 }
 
+// list returns the Issuers of kind (none for another kind).
 func (s *Scheduler) list(ctx context.Context, kind string) ([]client.Object, error) {
-	var out []client.Object
+	var l client.ObjectList
 	switch kind {
 	case v1alpha1.KindResellerIssuer:
-		var l v1alpha1.ResellerIssuerList
-		if err := s.Reader.List(ctx, &l); err != nil {
-			return nil, err
-		}
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
+		l = &v1alpha1.ResellerIssuerList{}
 	case v1alpha1.KindResellerClusterIssuer:
-		var l v1alpha1.ResellerClusterIssuerList
-		if err := s.Reader.List(ctx, &l); err != nil {
-			return nil, err
-		}
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
+		l = &v1alpha1.ResellerClusterIssuerList{}
+	default:
+		return nil, nil
+	}
+	if err := s.Reader.List(ctx, l); err != nil {
+		return nil, err
+	}
+	items, err := apimeta.ExtractList(l)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]client.Object, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.(client.Object))
 	}
 	return out, nil
 }
