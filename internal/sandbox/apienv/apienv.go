@@ -123,6 +123,17 @@ func New(cfg Config) Env {
 	return e
 }
 
+// Accounts returns the state of every account of e's keys, each made by
+// newAccount, by account name.
+func Accounts[A any](e Env, newAccount func() A) map[string]A {
+	names := e.Keys.Names()
+	out := make(map[string]A, len(names))
+	for _, name := range names {
+		out[name] = newAccount()
+	}
+	return out
+}
+
 // NotAfter returns the end of a certificate issued at now under a
 // subscription that ends at end (zero: none): Validity later, at most
 // MaxLifetime later, and never after end. It is not after now when the

@@ -83,3 +83,13 @@ func TestSubscriptionEnd(t *testing.T) {
 	assert.Equal(t, time.Date(2031, 3, 15, 8, 0, 0, 0, time.UTC), SubscriptionEnd(start, 12))
 	assert.Equal(t, time.Date(2033, 3, 15, 8, 0, 0, 0, time.UTC), SubscriptionEnd(start, 36))
 }
+
+func TestAccountsOnePerName(t *testing.T) {
+	e := New(Config{Accounts: map[string]string{"k1": "alice", "k2": "alice", "k3": "bob"}})
+	made := 0
+	accounts := Accounts(e, func() *int { made++; n := made; return &n })
+	assert.Equal(t, 2, made, "two keys of one account make one account")
+	require.Len(t, accounts, 2)
+	assert.Equal(t, 1, *accounts["alice"])
+	assert.Equal(t, 2, *accounts["bob"])
+}

@@ -138,17 +138,14 @@ type Server struct {
 
 // New returns a Server for cfg.
 func New(cfg apienv.Config) *Server {
-	s := &Server{
-		env:         apienv.New(cfg),
+	env := apienv.New(cfg)
+	return &Server{
+		env:         env,
 		lastOrderID: firstOrderID,
-		accounts:    map[string]*account{},
+		accounts:    apienv.Accounts(env, func() *account { return &account{balance: InitialBalance} }),
 		sessions:    map[string]session{},
 		orders:      map[int64]*order{},
 	}
-	for _, name := range s.env.Keys.Names() {
-		s.accounts[name] = &account{balance: InitialBalance}
-	}
-	return s
 }
 
 // Stats returns the activity of every configured account, by account name.

@@ -93,16 +93,15 @@ type account struct {
 
 // New returns a Server for cfg.
 func New(cfg apienv.Config) *Server {
-	s := &Server{
-		env:      apienv.New(cfg),
-		accounts: map[string]*account{},
-		orders:   map[int64]*order{},
-		certs:    map[int64]*certificate{},
+	env := apienv.New(cfg)
+	return &Server{
+		env: env,
+		accounts: apienv.Accounts(env, func() *account {
+			return &account{thumbprint: randomString(), verified: map[string]time.Time{}}
+		}),
+		orders: map[int64]*order{},
+		certs:  map[int64]*certificate{},
 	}
-	for _, name := range s.env.Keys.Names() {
-		s.accounts[name] = &account{thumbprint: randomString(), verified: map[string]time.Time{}}
-	}
-	return s
 }
 
 // Stats returns the activity of every configured account, by account name.

@@ -161,16 +161,13 @@ type Server struct {
 
 // New returns a Server for cfg.
 func New(cfg apienv.Config) *Server {
-	s := &Server{
-		env:      apienv.New(cfg),
+	env := apienv.New(cfg)
+	return &Server{
+		env:      env,
 		lastID:   firstOrderID,
-		accounts: map[string]*AccountStats{},
+		accounts: apienv.Accounts(env, func() *AccountStats { return &AccountStats{} }),
 		orders:   map[int64]*order{},
 	}
-	for _, name := range s.env.Keys.Names() {
-		s.accounts[name] = &AccountStats{}
-	}
-	return s
 }
 
 // Stats returns the activity of every configured account, by account name.
