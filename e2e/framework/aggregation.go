@@ -65,6 +65,16 @@ func NewCA(dir, name string) (*CA, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
+	ca, err := GenerateCA(name)
+	if err != nil {
+		return nil, err
+	}
+	ca.CertFile = filepath.Join(dir, name+".crt")
+	return ca, os.WriteFile(ca.CertFile, ca.CertPEM, 0o600)
+}
+
+// GenerateCA creates a CA named name in memory (no CertFile).
+func GenerateCA(name string) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -86,8 +96,18 @@ func NewCA(dir, name string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	ca := &CA{CertFile: filepath.Join(dir, name+".crt"), CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), cert: cert, key: key}
-	return ca, os.WriteFile(ca.CertFile, ca.CertPEM, 0o600)
+	return &CA{CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), cert: cert, key: key}, nil
+}
+
+// KeyPEM returns the CA's private key, PEM encoded.
+func (ca *CA) KeyPEM() ([]byte, error) { return keyPEM(ca.key) }
+
+func keyPEM(key *ecdsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), nil
 }
 
 // Issue writes dir/cn.crt and dir/cn.key: a client certificate for cn, or a
@@ -119,7 +139,7 @@ func (ca *CA) Issue(dir, cn string, client bool, sans ...string) (certFile, keyF
 	if err != nil {
 		return "", "", err
 	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
+	keyBytes, err := keyPEM(key)
 	if err != nil {
 		return "", "", err
 	}
@@ -127,7 +147,7 @@ func (ca *CA) Issue(dir, cn string, client bool, sans ...string) (certFile, keyF
 	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
 		return "", "", err
 	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, keyBytes, 0o600); err != nil {
 		return "", "", err
 	}
 	return certFile, keyFile, nil

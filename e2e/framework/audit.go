@@ -109,18 +109,7 @@ type auditEvent struct {
 // Denials returns the requests RBAC has refused so far (a permission missing
 // from a chart), except those Forgive forgave.
 func (a *AuditLog) Denials() ([]Refusal, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err := a.read(); err != nil {
-		return nil, err
-	}
-	var out []Refusal
-	for _, r := range a.refusals[a.forgiven:] {
-		if !r.Admission {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return a.refused(false)
 }
 
 // Forgive forgets the denials so far: a test that provoked them on purpose
@@ -137,14 +126,24 @@ func (a *AuditLog) Forgive() error {
 
 // Rejections returns the requests admission has rejected so far.
 func (a *AuditLog) Rejections() ([]Refusal, error) {
+	return a.refused(true)
+}
+
+// refused returns the refusals so far by admission, or by RBAC except those
+// Forgive forgave.
+func (a *AuditLog) refused(admission bool) ([]Refusal, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := a.read(); err != nil {
 		return nil, err
 	}
+	from := 0
+	if !admission {
+		from = a.forgiven
+	}
 	var out []Refusal
-	for _, r := range a.refusals {
-		if r.Admission {
+	for _, r := range a.refusals[from:] {
+		if r.Admission == admission {
 			out = append(out, r)
 		}
 	}

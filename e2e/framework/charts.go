@@ -91,11 +91,7 @@ func RenderChart(ctx context.Context, chartDir, release, namespace string, args 
 // controller: the ServiceAccount cert-manager/cert-manager and its RBAC,
 // rendered with the chart's defaults. The kubeconfig is written to dir.
 func (cp *ControlPlane) InstallCertManagerIdentity(ctx context.Context, dir string) (*Identity, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	module, err := moduleDir(root, "github.com/cert-manager/cert-manager")
+	module, err := moduleDir(certManagerModule)
 	if err != nil {
 		return nil, err
 	}

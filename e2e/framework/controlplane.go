@@ -199,11 +199,7 @@ func (cp *ControlPlane) closeLogs() {
 // CRD, which the HTTP-01 solver creates (from the module versions go.mod
 // selects), and, with own, this repository's deploy/crds folder when it exists.
 func crdPaths(own bool) ([]string, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := moduleDir(root, "github.com/cert-manager/cert-manager")
+	dir, err := moduleDir(certManagerModule)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +214,7 @@ func crdPaths(own bool) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no cert-manager CRDs in %s/deploy/crds", dir)
 	}
-	gateway, err := moduleDir(root, "sigs.k8s.io/gateway-api")
+	gateway, err := moduleDir("sigs.k8s.io/gateway-api")
 	if err != nil {
 		return nil, err
 	}
@@ -227,17 +223,31 @@ func crdPaths(own bool) ([]string, error) {
 		return nil, fmt.Errorf("locating the Gateway API HTTPRoute CRD: %w", err)
 	}
 	paths = append(paths, httpRoutes)
-	if dir := filepath.Join(root, "deploy", "crds"); own && isDir(dir) {
+	if !own {
+		return paths, nil
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	if dir := filepath.Join(root, "deploy", "crds"); isDir(dir) {
 		paths = append(paths, dir)
 	}
 	return paths, nil
 }
 
+// certManagerModule is the module whose CRDs and chart the tests install.
+const certManagerModule = "github.com/cert-manager/cert-manager"
+
 // moduleDir returns the module cache folder of a module required by the
 // repository, downloading it if needed.
-func moduleDir(repoRoot, module string) (string, error) {
+func moduleDir(module string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
 	cmd := exec.Command("go", "mod", "download", "-json", module)
-	cmd.Dir = repoRoot
+	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf("locating %s: %w", module, err)

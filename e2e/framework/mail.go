@@ -24,12 +24,8 @@ func (s *Stack) Mails(ctx context.Context, filter mailbox.Filter) ([]mailbox.Mai
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	body, err := s.get(ctx, path)
-	if err != nil {
-		return nil, err
-	}
 	var mails []mailbox.Mail
-	return mails, json.Unmarshal(body, &mails)
+	return mails, s.getJSON(ctx, path, &mails)
 }
 
 // ApproveMail "clicks the link" of one mail (POST /sandbox/mail/{id}/approve):

@@ -2,10 +2,8 @@ package framework
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,29 +16,16 @@ import (
 // PaidCalls returns the sandbox's paid-call events after seq, waiting up
 // to wait for one.
 func (s *Stack) PaidCalls(ctx context.Context, after int, wait time.Duration) ([]sandbox.PaidCallEvent, error) {
-	body, err := s.get(ctx, fmt.Sprintf("%s?after=%d&wait=%s", sandbox.PaidCallsPath, after, wait))
-	if err != nil {
-		return nil, err
-	}
 	var events []sandbox.PaidCallEvent
-	return events, json.Unmarshal(body, &events)
+	return events, s.getJSON(ctx, fmt.Sprintf("%s?after=%d&wait=%s", sandbox.PaidCallsPath, after, wait), &events)
 }
 
 // HoldPaidCalls has the sandbox hold every paid call for before it carries
 // it out (dropping it if the client hangs up meanwhile) and its answer for
 // after (0 and 0 end it).
 func (s *Stack) HoldPaidCalls(ctx context.Context, before, after time.Duration) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.SandboxURL+sandbox.PaidCallsPath+"?before="+before.String()+"&after="+after.String(), nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("holding paid calls: %s", resp.Status)
+	if _, err := s.post(ctx, sandbox.PaidCallsPath+"?before="+before.String()+"&after="+after.String(), nil); err != nil {
+		return fmt.Errorf("holding paid calls: %w", err)
 	}
 	return nil
 }

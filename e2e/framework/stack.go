@@ -264,11 +264,7 @@ func httpOK(ctx context.Context, url string) bool {
 // SandboxStats returns the sandbox's inspection counters.
 func (s *Stack) SandboxStats(ctx context.Context) (sandbox.Stats, error) {
 	var stats sandbox.Stats
-	body, err := s.get(ctx, sandbox.StatsPath)
-	if err != nil {
-		return stats, err
-	}
-	return stats, json.Unmarshal(body, &stats)
+	return stats, s.getJSON(ctx, sandbox.StatsPath, &stats)
 }
 
 // AddFaults asks the sandbox to inject faults (POST /sandbox/faults).
@@ -280,11 +276,7 @@ func (s *Stack) AddFaults(ctx context.Context, faults ...sandbox.Fault) error {
 // Faults returns the sandbox's pending and fired faults.
 func (s *Stack) Faults(ctx context.Context) (sandbox.FaultStatus, error) {
 	var st sandbox.FaultStatus
-	body, err := s.get(ctx, sandbox.FaultsPath)
-	if err != nil {
-		return st, err
-	}
-	return st, json.Unmarshal(body, &st)
+	return st, s.getJSON(ctx, sandbox.FaultsPath, &st)
 }
 
 // SandboxRoots returns a pool holding the sandbox's root CA.
@@ -322,6 +314,15 @@ func (s *Stack) Metrics(ctx context.Context) (string, error) {
 
 func (s *Stack) get(ctx context.Context, path string) ([]byte, error) {
 	return Fetch(ctx, s.SandboxURL+path)
+}
+
+// getJSON GETs path from the sandbox and decodes its JSON answer into out.
+func (s *Stack) getJSON(ctx context.Context, path string, out any) error {
+	body, err := s.get(ctx, path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, out)
 }
 
 // Fetch GETs url and returns the body of a 200.

@@ -2,14 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -53,14 +46,18 @@ func (b *bench) setupIssuer(ctx context.Context, phase, ns string, run int) (cmm
 // with it.
 func (b *bench) setupCAIssuer(ctx context.Context, ns string) (cmmeta.IssuerReference, error) {
 	c := b.stack.Control.Client
-	certPEM, keyPEM, err := selfSignedCA()
+	ca, err := framework.GenerateCA("bench CA")
+	if err != nil {
+		return cmmeta.IssuerReference{}, err
+	}
+	keyPEM, err := ca.KeyPEM()
 	if err != nil {
 		return cmmeta.IssuerReference{}, err
 	}
 	secret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ca"},
 		Type:       corev1.SecretTypeTLS,
-		Data:       map[string][]byte{corev1.TLSCertKey: certPEM, corev1.TLSPrivateKeyKey: keyPEM},
+		Data:       map[string][]byte{corev1.TLSCertKey: ca.CertPEM, corev1.TLSPrivateKeyKey: keyPEM},
 	}
 	if err := c.Create(ctx, secret); err != nil {
 		return cmmeta.IssuerReference{}, err
@@ -85,29 +82,4 @@ func (b *bench) setupCAIssuer(ctx context.Context, ns string) (cmmeta.IssuerRefe
 		return cmmeta.IssuerReference{}, fmt.Errorf("CA Issuer %s/ca not Ready: %w", ns, err)
 	}
 	return cmmeta.IssuerReference{Group: "cert-manager.io", Kind: "Issuer", Name: phaseCA}, nil
-}
-
-func selfSignedCA() (certPEM, keyPEM []byte, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "bench CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
