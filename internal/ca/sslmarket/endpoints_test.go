@@ -103,8 +103,8 @@ func TestEndpoints(t *testing.T) {
 				os := got.([]OrderSummary)
 				require.Len(t, os, 2)
 				assert.Equal(t, OrderSummary{
-					OrderID: 123456, ProductType: ProductTypeSSL, ProductCode: "rapidssl-rapidssl-dv",
-					Domain: "example.com", DNSNames: []string{"www.example.com"}, SANsOrderCount: 1, Years: 1,
+					OrderID: 123456, OrderItem: OrderItem{ProductType: ProductTypeSSL, ProductCode: "rapidssl-rapidssl-dv",
+						Domain: "example.com", DNSNames: []string{"www.example.com"}, SANsOrderCount: 1, Years: 1},
 					Inserted: "2026-05-13 10:15:00", Published: "2026-05-13 10:45:12", Expired: "2027-05-13",
 					State: StatePublished,
 				}, os[0])

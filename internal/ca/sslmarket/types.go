@@ -136,22 +136,29 @@ type OrderList struct {
 // OrderSummary is one order of the list. Published and Expired are empty
 // until the certificate is issued.
 type OrderSummary struct {
-	OrderID        Int      `json:"order_id"`
+	OrderID Int `json:"order_id"`
+	OrderItem
+	Inserted  string `json:"inserted"`
+	Published string `json:"published,omitempty"`
+	Expired   string `json:"expired,omitempty"`
+	State     string `json:"state"`
+}
+
+// OrderItem is what was ordered: the fields that open both an entry of
+// GET /order/list and the body of GET /order/order_id/{id}, in the
+// documents' order.
+type OrderItem struct {
 	ProductType    string   `json:"product_type"`
 	ProductCode    string   `json:"product_code"`
 	Domain         string   `json:"domain"`
 	DNSNames       []string `json:"dns_names"`
 	SANsOrderCount Int      `json:"sans_order_count"`
 	Years          Int      `json:"years"`
-	Inserted       string   `json:"inserted"`
-	Published      string   `json:"published,omitempty"`
-	Expired        string   `json:"expired,omitempty"`
-	State          string   `json:"state"`
 }
 
 // Names returns Domain followed by the DNSNames that differ from it and
 // from each other (case-insensitively), in order.
-func (o OrderSummary) Names() []string { return orderNames(o.Domain, o.DNSNames) }
+func (o OrderItem) Names() []string { return orderNames(o.Domain, o.DNSNames) }
 
 // InsertedAt parses Inserted (see ParseTime).
 func (o OrderSummary) InsertedAt() (time.Time, error) { return ParseTime(o.Inserted) }
@@ -161,14 +168,9 @@ func (o OrderSummary) InsertedAt() (time.Time, error) { return ParseTime(o.Inser
 // DaysRemaining only in the issued state, AutoReissue only for multi-year
 // orders.
 type OrderDetails struct {
-	ProductType             string   `json:"product_type"`
-	ProductCode             string   `json:"product_code"`
-	Domain                  string   `json:"domain"`
-	DNSNames                []string `json:"dns_names"`
-	SANsOrderCount          Int      `json:"sans_order_count"`
-	Years                   Int      `json:"years"`
-	CSR                     string   `json:"csr"`
-	CertificateSerialNumber string   `json:"certificate_serial_number"`
+	OrderItem
+	CSR                     string `json:"csr"`
+	CertificateSerialNumber string `json:"certificate_serial_number"`
 
 	OwnerName    string `json:"owner_name"`
 	OwnerStreet  string `json:"owner_street"`
@@ -198,10 +200,6 @@ type OrderDetails struct {
 	DaysRemaining *Int   `json:"days_remaining,omitempty"`
 	AutoReissue   *Bool  `json:"auto_reissue,omitempty"`
 }
-
-// Names returns Domain followed by the distinct DNSNames, like
-// OrderSummary.Names.
-func (o OrderDetails) Names() []string { return orderNames(o.Domain, o.DNSNames) }
 
 // InsertedAt parses Inserted (see ParseTime).
 func (o OrderDetails) InsertedAt() (time.Time, error) { return ParseTime(o.Inserted) }
