@@ -26,10 +26,12 @@ import (
 // +kubebuilder:printcolumn:name="Names",type="string",JSONPath=".spec.dnsNames"
 // +kubebuilder:printcolumn:name="Order ID",type="string",JSONPath=".status.orderID"
 // +kubebuilder:printcolumn:name="State",type="string",JSONPath=".status.state"
+// +kubebuilder:printcolumn:name="Validating",type="string",JSONPath=".status.names[?(@.challenge)].name",description="Names with a challenge to publish (the built-in responder serves http-01 ones from here)"
 // +kubebuilder:printcolumn:name="Until",type="string",JSONPath=".status.subscriptionEnd",description="When the subscription ends"
 // +kubebuilder:printcolumn:name="Reissues",type="integer",JSONPath=".status.reissues"
 // +kubebuilder:printcolumn:name="Certificate",type="string",priority=1,JSONPath=".metadata.labels.reseller-issuer\\.dev/certificate"
 // +kubebuilder:printcolumn:name="Request",type="string",priority=1,JSONPath=".status.claim.request.name"
+// +kubebuilder:printcolumn:name="Challenge",type="string",priority=1,JSONPath=".status.names[?(@.challenge)].challenge.type"
 // +kubebuilder:printcolumn:name="Last Word",type="string",priority=1,JSONPath=".status.lastMessage"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerOrder struct {
@@ -325,3 +327,9 @@ const (
 	// LabelCertificate is the cert-manager Certificate the order serves.
 	LabelCertificate = "reseller-issuer.dev/certificate"
 )
+
+// AnnotationClaim holds, as JSON, the claim (request and key fingerprint)
+// an order was created with. The create is the claim; its status is
+// written with the order's first progress, and until then the claim is
+// read from here (order.ClaimOf).
+const AnnotationClaim = "reseller-issuer.dev/claim"

@@ -1,7 +1,10 @@
 // Package challenge keeps one ResellerChallenge per open domain control
-// validation challenge of a request, so `kubectl get resellerchallenges`
-// shows what is being validated, by whom, and what went wrong; and removes
-// what a challenge's solver published once the challenge is gone.
+// validation challenge of a request that a person or a solver publishes
+// (DNS records, an Ingress or HTTPRoute, manual and email challenges), so
+// `kubectl get resellerchallenges` shows what is being validated, by whom,
+// and what went wrong; and removes what a challenge's solver published
+// once the challenge is gone. Challenges of the built-in HTTP responder
+// live on their ResellerOrder only.
 package challenge
 
 import (
@@ -93,8 +96,15 @@ func (t *Tracker) Method(name string) ca.Method {
 	return ca.Method{}
 }
 
-// Present records ch, publishes it and records whether it is visible.
+// Present records ch, publishes it and records whether it is visible. A
+// challenge the built-in responder serves is not recorded: the
+// ResellerOrder holds it (every replica's responder serves it from there,
+// and `kubectl get resellerorders` shows it) and nothing outside the
+// controller is published that would need cleaning up.
 func (t *Tracker) Present(ctx context.Context, ch ca.Challenge) error {
+	if t.builtIn(ch) {
+		return t.Router.Present(ctx, ch)
+	}
 	obj, err := t.ensure(ctx, ch)
 	if err != nil {
 		return fmt.Errorf("recording the challenge for %s: %w", ch.Name, err)
@@ -115,6 +125,20 @@ func (t *Tracker) Present(ctx context.Context, ch ca.Challenge) error {
 	ready, err := t.Router.Ready(ctx, ch)
 	t.record(ctx, obj, ready, err)
 	return nil
+}
+
+// builtIn reports whether ch goes to the built-in HTTP responder alone:
+// an HTTP-01 challenge with no solver configured, or whose selected http01
+// solver asks for no Ingress or HTTPRoute.
+func (t *Tracker) builtIn(ch ca.Challenge) bool {
+	if ch.Type != ca.HTTP01 {
+		return false
+	}
+	if len(t.Router.Solvers) == 0 {
+		return true
+	}
+	s, ok := t.Router.Selected(ch.Name)
+	return ok && s.HTTP01 != nil && s.HTTP01.Ingress == nil && s.HTTP01.GatewayHTTPRoute == nil
 }
 
 // published reports whether obj's DNS record was written already.

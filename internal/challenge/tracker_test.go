@@ -125,6 +125,33 @@ var (
 	}
 )
 
+// The built-in responder serves from the ResellerOrder: its challenges are
+// not recorded again, and nothing needs cleaning up.
+func TestBuiltInResponderNotRecorded(t *testing.T) {
+	plain := v1alpha1.Solver{HTTP01: &v1alpha1.HTTP01Solver{}}
+	tests := []struct {
+		name    string
+		solvers []v1alpha1.Solver
+	}{
+		{name: "no solvers"},
+		{name: "an http01 solver without Ingress or HTTPRoute", solvers: []v1alpha1.Solver{plain}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, tc.solvers...)
+			f.http.ready = true
+			require.NoError(t, f.tracker.Present(context.Background(), httpCh))
+			ready, err := f.tracker.Ready(context.Background(), httpCh)
+			require.NoError(t, err)
+			assert.True(t, ready)
+			var list v1alpha1.ResellerChallengeList
+			require.NoError(t, f.client.List(context.Background(), &list))
+			assert.Empty(t, list.Items)
+			assert.Empty(t, f.drain())
+		})
+	}
+}
+
 func TestPresentRecords(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -144,10 +171,6 @@ func TestPresentRecords(t *testing.T) {
 			name: "http01 with an ingress", solvers: []v1alpha1.Solver{ingress, rfc2136}, ch: httpCh, httpReady: true,
 			solver: "http01", method: "HTTP-01", target: "http://www.example.com/.well-known/pki-validation/fileauth.txt",
 			state: "Presented", publisher: true, routed: true,
-		},
-		{
-			name: "built-in responder without solvers", ch: httpCh, httpReady: true,
-			solver: "http01", method: "HTTP-01", target: "http://www.example.com/.well-known/pki-validation/fileauth.txt", state: "Presented",
 		},
 		{
 			name: "dns01 not yet visible", solvers: []v1alpha1.Solver{ingress, rfc2136}, ch: dnsCh,

@@ -4,6 +4,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/reseller-issuer/reseller-issuer/api/v1alpha1"
+	"github.com/reseller-issuer/reseller-issuer/internal/ca"
+	"github.com/reseller-issuer/reseller-issuer/internal/order"
 )
 
 // challengeStates are reported even at zero, so an alert can tell "none"
@@ -48,4 +50,33 @@ func bounded(v string, known []string) string {
 		}
 	}
 	return "other"
+}
+
+// servedFromOrders are the open HTTP-01 challenges the built-in responder
+// serves straight from the ResellerOrders (no ResellerChallenge records
+// them), as challenges of the request holding each order: Presented, as
+// the responder serves them at once.
+func servedFromOrders(orders []v1alpha1.ResellerOrder, recorded []v1alpha1.ResellerChallenge) []v1alpha1.ResellerChallenge {
+	has := map[[2]string]bool{}
+	for i := range recorded {
+		has[[2]string{string(recorded[i].Spec.RequestRef.UID), recorded[i].Spec.DNSName}] = true
+	}
+	var out []v1alpha1.ResellerChallenge
+	for i := range orders {
+		o := &orders[i]
+		claim := order.ClaimOf(o)
+		if claim == nil {
+			continue
+		}
+		for _, c := range order.StateOf(o).OpenChallenges() {
+			if c.Type != ca.HTTP01 || has[[2]string{string(claim.Request.UID), c.Name}] {
+				continue
+			}
+			out = append(out, v1alpha1.ResellerChallenge{
+				Spec:   v1alpha1.ChallengeSpec{RequestRef: claim.Request, DNSName: c.Name, Method: v1alpha1.MethodHTTP01, Solver: v1alpha1.SolverHTTP01},
+				Status: v1alpha1.ChallengeStatus{State: v1alpha1.ChallengePresented},
+			})
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,7 +59,7 @@ var (
 		"Age of the oldest waiting request, by what it waits for.",
 		[]string{"reason"}, nil)
 	challengesOpen = prometheus.NewDesc(Namespace+"_challenges",
-		"Open ResellerChallenges by method (HTTP-01, DNS-01, Email) and state.",
+		"Open challenges by method (HTTP-01, DNS-01, Email) and state: the ResellerChallenges, and the built-in responder's on ResellerOrders.",
 		[]string{"method", "state"}, nil)
 )
 
@@ -87,8 +88,14 @@ func (c *Cluster) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(challengesOpen, err)
 		return
 	}
-	collectChallenges(ch, challenges.Items)
-	if err := c.collectRequests(ctx, ch, issuers, challenges.Items); err != nil {
+	var orders v1alpha1.ResellerOrderList
+	if err := c.Reader.List(ctx, &orders, client.UnsafeDisableDeepCopy); err != nil {
+		ch <- prometheus.NewInvalidMetric(challengesOpen, err)
+		return
+	}
+	open := slices.Concat(challenges.Items, servedFromOrders(orders.Items, challenges.Items))
+	collectChallenges(ch, open)
+	if err := c.collectRequests(ctx, ch, issuers, open); err != nil {
 		ch <- prometheus.NewInvalidMetric(requestsWaiting, err)
 	}
 }

@@ -166,3 +166,40 @@ reseller_issuer_limit_max_new_orders_per_day{issuer="cyberssl",issuer_kind="Rese
 	require.NoError(t, err)
 	assert.Zero(t, n, "only the leader exports the cluster state")
 }
+
+func TestServedFromOrders(t *testing.T) {
+	open := func(name string, uid types.UID, names ...v1alpha1.OrderName) v1alpha1.ResellerOrder {
+		return v1alpha1.ResellerOrder{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: name},
+			Status:     v1alpha1.OrderStatus{State: v1alpha1.OrderValidating, Claim: &v1alpha1.OrderClaim{Request: v1alpha1.RequestReference{UID: uid}}, Names: names},
+		}
+	}
+	httpName := func(n string, verified bool) v1alpha1.OrderName {
+		return v1alpha1.OrderName{Name: n, Verified: verified, Challenge: &v1alpha1.OrderChallenge{Type: "http-01", Path: "/x", Content: "c"}}
+	}
+	dnsName := v1alpha1.OrderName{Name: "dns.example.com", Challenge: &v1alpha1.OrderChallenge{Type: "dns-01", Record: "dns.example.com", Content: "c"}}
+	recorded := challenge("ing", "web", v1alpha1.MethodHTTP01, v1alpha1.ChallengePresented)
+	recorded.Spec.DNSName = "ing.example.com"
+	tests := []struct {
+		name   string
+		orders []v1alpha1.ResellerOrder
+		want   []string
+	}{
+		{name: "an open built-in challenge", orders: []v1alpha1.ResellerOrder{open("a", "uid-web", httpName("www.example.com", false))}, want: []string{"www.example.com"}},
+		{name: "verified: not open", orders: []v1alpha1.ResellerOrder{open("a", "uid-web", httpName("www.example.com", true))}},
+		{name: "recorded as a ResellerChallenge (Ingress): counted once", orders: []v1alpha1.ResellerOrder{open("a", "uid-web", httpName("ing.example.com", false))}},
+		{name: "dns-01: always recorded", orders: []v1alpha1.ResellerOrder{open("a", "uid-web", dnsName)}},
+		{name: "nobody holds the order", orders: []v1alpha1.ResellerOrder{{Status: v1alpha1.OrderStatus{State: v1alpha1.OrderAbandoned, Names: []v1alpha1.OrderName{httpName("www.example.com", false)}}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range servedFromOrders(tc.orders, []v1alpha1.ResellerChallenge{*recorded}) {
+				assert.Equal(t, v1alpha1.MethodHTTP01, c.Spec.Method)
+				assert.Equal(t, types.UID("uid-web"), c.Spec.RequestRef.UID)
+				got = append(got, c.Spec.DNSName)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

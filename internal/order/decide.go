@@ -123,7 +123,7 @@ func Decide(in Input) (Decision, error) {
 		}
 		return buy(why), nil
 	}
-	c := o.Status.Claim
+	c := ClaimOf(o)
 	if open(o) {
 		switch {
 		case c != nil && c.Request.UID == in.Request.UID:

@@ -42,6 +42,10 @@ type Journal struct {
 	claimed *ca.Intent
 	// pending is a save of free progress not written yet (Flush).
 	pending *v1alpha1.ResellerOrder
+	// Unwritten: Order's status (the claim, as Ledger.Claim returned it)
+	// was never written; the first save, or Flush, writes it whatever it
+	// holds.
+	Unwritten bool
 }
 
 var _ ca.Journal = &Journal{}
@@ -87,6 +91,7 @@ func (j *Journal) save(ctx context.Context, st *ca.State, mayWait bool) error {
 	next := j.latest().DeepCopy()
 	applyState(next, st, j.Request, j.Now())
 	switch {
+	case j.Unwritten:
 	case equality.Semantic.DeepEqual(next.Status, j.Order.Status):
 		j.pending = nil
 		return nil
@@ -107,10 +112,13 @@ func (j *Journal) save(ctx context.Context, st *ca.State, mayWait bool) error {
 // Flush writes the free progress a Save left waiting, if any, under the
 // order's resourceVersion. Every reconcile that saved ends with it.
 func (j *Journal) Flush(ctx context.Context) error {
-	if j.pending == nil {
-		return nil
+	switch {
+	case j.pending != nil:
+		return j.write(ctx, j.pending)
+	case j.Unwritten:
+		return j.write(ctx, j.Order.DeepCopy())
 	}
-	return j.write(ctx, j.pending)
+	return nil
 }
 
 // latest is the order with what waits to be written.
@@ -127,7 +135,7 @@ func (j *Journal) write(ctx context.Context, next *v1alpha1.ResellerOrder) error
 	if err := j.Client.Status().Update(ctx, next); err != nil {
 		return fmt.Errorf("saving the state of ResellerOrder %s: %w", j.Order.Name, err)
 	}
-	j.Order, j.pending = next, nil
+	j.Order, j.pending, j.Unwritten = next, nil, false
 	return nil
 }
 
@@ -180,7 +188,7 @@ func (j *Journal) SaveOutcome(ctx context.Context, st *ca.State) error {
 
 // stillOurs reports whether o's claim is the one this journal made.
 func (j *Journal) stillOurs(o *v1alpha1.ResellerOrder) bool {
-	c := o.Status.Claim
+	c := ClaimOf(o)
 	if c == nil || c.Request.UID != j.RequestUID {
 		return false
 	}

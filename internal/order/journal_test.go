@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
@@ -70,7 +72,45 @@ func TestClaimCollides(t *testing.T) {
 	orders, err := e.ledger.Orders(ctx, "ns", k)
 	require.NoError(t, err)
 	require.Len(t, orders, 1)
-	assert.Equal(t, ref("one").UID, orders[0].Status.Claim.Request.UID, "the first claim stands")
+	assert.Equal(t, ref("one").UID, ClaimOf(&orders[0]).Request.UID, "the first claim stands")
+	assert.Empty(t, orders[0].Status.State, "the claim's status waits for the first progress")
+
+	// The first write, whatever it holds, carries the claim into the status.
+	j := e.journal(o, "one")
+	j.Unwritten = true
+	require.NoError(t, j.Flush(ctx))
+	orders, err = e.ledger.Orders(ctx, "ns", k)
+	require.NoError(t, err)
+	assert.Equal(t, v1alpha1.OrderClaimed, orders[0].Status.State)
+	require.NotNil(t, orders[0].Status.Claim)
+	assert.Equal(t, ref("one").UID, orders[0].Status.Claim.Request.UID)
+}
+
+func TestClaimOf(t *testing.T) {
+	raw, err := claimAnnotation(v1alpha1.OrderClaim{Request: ref("one"), KeyFingerprint: "ab"})
+	require.NoError(t, err)
+	created := metav1.ObjectMeta{Annotations: map[string]string{v1alpha1.AnnotationClaim: raw}}
+	tests := []struct {
+		name string
+		o    v1alpha1.ResellerOrder
+		want types.UID
+	}{
+		{name: "status never written: the create's claim", o: v1alpha1.ResellerOrder{ObjectMeta: created}, want: ref("one").UID},
+		{name: "status written: its claim", o: v1alpha1.ResellerOrder{ObjectMeta: created, Status: v1alpha1.OrderStatus{State: v1alpha1.OrderValidating, Claim: &v1alpha1.OrderClaim{Request: ref("two")}}}, want: ref("two").UID},
+		{name: "released: nobody", o: v1alpha1.ResellerOrder{ObjectMeta: created, Status: v1alpha1.OrderStatus{State: v1alpha1.OrderAbandoned}}},
+		{name: "unreadable annotation: nobody", o: v1alpha1.ResellerOrder{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{v1alpha1.AnnotationClaim: "{"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := ClaimOf(&tc.o)
+			if tc.want == "" {
+				assert.Nil(t, c)
+				return
+			}
+			require.NotNil(t, c)
+			assert.Equal(t, tc.want, c.Request.UID)
+		})
+	}
 }
 
 func TestJournal(t *testing.T) {

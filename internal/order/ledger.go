@@ -53,11 +53,22 @@ func (e *RaceError) Error() string {
 // Claim creates order seq of k in ns, claimed by claim, labeled with the
 // Certificate it serves (may be empty), starting with the names verified
 // already (SSLCI verifications outlive an order). The create is the lock:
-// when the name exists, another worker won and RaceError is returned.
+// when the name exists, another worker won and RaceError is returned. The
+// claim rides in the order's metadata (v1alpha1.AnnotationClaim, and the
+// creation time); the returned order carries its first status, which the
+// journal writes with the order's first progress (Journal.Unwritten).
 func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1alpha1.OrderClaim, certificate string, verified []v1alpha1.OrderName) (*v1alpha1.ResellerOrder, error) {
+	raw, err := claimAnnotation(claim)
+	if err != nil {
+		return nil, fmt.Errorf("claiming ResellerOrder %s/%s: %w", ns, k.OrderName(seq), err)
+	}
 	o := &v1alpha1.ResellerOrder{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: k.OrderName(seq), Labels: map[string]string{v1alpha1.LabelOrderKey: k.Hash()}},
-		Spec:       k.Spec(),
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: ns, Name: k.OrderName(seq),
+			Labels:      map[string]string{v1alpha1.LabelOrderKey: k.Hash()},
+			Annotations: map[string]string{v1alpha1.AnnotationClaim: raw},
+		},
+		Spec: k.Spec(),
 	}
 	if certificate != "" {
 		o.Labels[v1alpha1.LabelCertificate] = certificate
@@ -70,9 +81,6 @@ func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1a
 	}
 	now := metav1.NewTime(l.Now())
 	o.Status = v1alpha1.OrderStatus{State: v1alpha1.OrderClaimed, Claim: &claim, Progress: &now, Names: verified}
-	if err := l.Client.Status().Update(ctx, o); err != nil {
-		return nil, fmt.Errorf("recording the claim of ResellerOrder %s/%s: %w", ns, o.Name, err)
-	}
 	return o, nil
 }
 
@@ -82,7 +90,7 @@ func (l *Ledger) Claim(ctx context.Context, ns string, k Key, seq int, claim v1a
 // recovery looks for its outcome.
 func (l *Ledger) TakeOver(ctx context.Context, o *v1alpha1.ResellerOrder, claim v1alpha1.OrderClaim) (*v1alpha1.ResellerOrder, error) {
 	next := o.DeepCopy()
-	if prev := o.Status.Claim; prev != nil {
+	if prev := ClaimOf(o); prev != nil {
 		claim.Step, claim.At, claim.Attempt, claim.StepKeyFingerprint = prev.Step, prev.At, prev.Attempt, prev.StepKeyFingerprint
 	}
 	next.Status.Claim = &claim

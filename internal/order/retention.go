@@ -104,7 +104,7 @@ func (r *Retention) DeleteAt(o *v1alpha1.ResellerOrder) (at time.Time, ok bool) 
 // and certificates ended is over. Abandoned does not: the order may still
 // run at the reseller and be adopted.
 func final(o *v1alpha1.ResellerOrder) bool {
-	if c := o.Status.Claim; c != nil && c.Step != "" {
+	if c := ClaimOf(o); c != nil && c.Step != "" {
 		return false
 	}
 	switch o.Status.State {

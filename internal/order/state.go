@@ -52,6 +52,11 @@ func StateOf(o *v1alpha1.ResellerOrder) *ca.State {
 // chain is recorded among the certificates obtained.
 func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now time.Time) {
 	s := &o.Status
+	if !written(o) {
+		// The first write of an order read back before its status was
+		// written carries the claim it was created with.
+		s.Claim = createdClaim(o)
+	}
 	prevChain := s.Chain
 	s.OrderID, s.Chain, s.EmailResent, s.NoReissue = st.OrderID, st.ChainPEM, st.EmailResent, truncate(st.NoReissue, 1024)
 	if !st.Progress.IsZero() {

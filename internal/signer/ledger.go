@@ -21,6 +21,8 @@ import (
 
 // Reasons of the Events the ledger raises on a request.
 const (
+	// ReasonOrderClaimed: a new order is placed while an earlier order for
+	// the same names exists (a renewal that orders anew), and why.
 	ReasonOrderClaimed = "OrderClaimed"
 	// ReasonOrderAdopted (Warning): an order left open by a request that is
 	// gone, or bought by a paid call whose answer was lost, is continued.
@@ -107,6 +109,9 @@ type claimed struct {
 	fresh bool
 	// renew: a new order renewing an earlier one for the same names.
 	renew bool
+	// unwritten: a new order whose status (its claim) is written with its
+	// first progress (order.Journal.Unwritten).
+	unwritten bool
 	// known are the expiry times of the certificates the ledger holds for
 	// the names, knownOrders the reseller's ids of its orders.
 	known       []time.Time
@@ -179,7 +184,7 @@ func (s *Signer) orderFor(ctx context.Context, lr *ledgerRequest, issuer issuera
 	if err != nil {
 		return nil, err
 	}
-	c.order, c.fresh, c.renew = o, true, d.Renew
+	c.order, c.fresh, c.renew, c.unwritten = o, true, d.Renew, true
 	return c, nil
 }
 
@@ -226,7 +231,12 @@ func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuera
 	if err != nil {
 		return nil, err
 	}
-	s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderClaimed, "ResellerOrder %s: %s", o.Name, d.Reason)
+	if d.Seq > 1 {
+		// A new order while an earlier one for these names exists says why
+		// (README "What renewals cost"); a plain first order needs no
+		// Event: the Pending condition names its ResellerOrder.
+		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderClaimed, "ResellerOrder %s: %s", o.Name, d.Reason)
+	}
 	return o, nil
 }
 

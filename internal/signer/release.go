@@ -45,7 +45,7 @@ func (s *Signer) releaseLeftOpen(ctx context.Context, lr *ledgerRequest, issuer 
 		if !leftOpen(o) {
 			continue
 		}
-		if c := o.Status.Claim; c != nil {
+		if c := order.ClaimOf(o); c != nil {
 			if live, err := alive(c.Request); err != nil || live {
 				continue
 			}

@@ -32,9 +32,9 @@ import (
 
 // +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerissuers;resellerclusterissuers,verbs=get;list;watch
 // +kubebuilder:rbac:groups=reseller-issuer.dev,resources=resellerissuers/status;resellerclusterissuers/status,verbs=patch
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=patch
-// +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests,verbs=get;list;watch
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests/status,verbs=patch
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=signers,verbs=sign,resourceNames=resellerissuers.reseller-issuer.dev/*;resellerclusterissuers.reseller-issuer.dev/*
 // +kubebuilder:rbac:groups="",resources=secrets;configmaps,verbs=get
@@ -145,7 +145,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 	// The protocol updates st: finish sees what it paid. An order claimed
 	// just now has this call's progress, not the request's.
 	a.st, a.stored = st, !c.fresh
-	journal := &order.Journal{Client: s.Client, Reader: s.APIReader, Order: c.order, Request: live.GetName(), RequestUID: live.GetUID(), Now: s.Now, Notes: s.notes(live, issuer, spec)}
+	journal := &order.Journal{Client: s.Client, Reader: s.APIReader, Order: c.order, Request: live.GetName(), RequestUID: live.GetUID(), Now: s.Now, Notes: s.notes(live, issuer, spec), Unwritten: c.unwritten}
 	if legacy != nil && !st.Started() && st.ChainPEM == "" {
 		// An older version kept the state on the request: it moves to the
 		// order, so an order it started is continued, not bought again.
@@ -171,7 +171,7 @@ func (s *Signer) Sign(ctx context.Context, cr signer.CertificateRequestObject, i
 		s.Events.Eventf(live, issuer, corev1.EventTypeNormal, ReasonEmailResent, "Validate", "asked %s to send the approval emails again (%s=%s)", spec.Provider(), v1alpha1.AnnotationResendEmail, st.EmailResent)
 	}
 	if p, pending := ca.IsPending(err); pending {
-		p.Reason = withInstructions(p.Reason, presenter.Instructions())
+		p.Reason = namingOrder(c.order.Name, withInstructions(p.Reason, presenter.Instructions()))
 	}
 	if ca.IsCredentials(err) {
 		// Refused: the next Sign reads the Secret again.
@@ -204,6 +204,15 @@ func issuerLabels(issuer issuerapi.Issuer) ca.IssuerLabels {
 		kind = v1alpha1.KindResellerClusterIssuer
 	}
 	return ca.IssuerLabels{Kind: kind, Namespace: issuer.GetNamespace(), Name: issuer.GetName()}
+}
+
+// namingOrder starts a waiting request's reason with its ResellerOrder,
+// unless the reason names it already, so the condition shows which order.
+func namingOrder(order, reason string) string {
+	if strings.Contains(reason, order) {
+		return reason
+	}
+	return "ResellerOrder " + order + ": " + reason
 }
 
 // maxInstructions is how many things to do by hand a condition spells out.
