@@ -23,11 +23,20 @@ type Protocol struct {
 	// PaidCallBound bounds every paid call (0: unbounded); the staleness of
 	// an unanswered claim derives from it (StaleAfter).
 	PaidCallBound time.Duration
+	// FollowFor bounds how long one Issue keeps following an order that
+	// moved in it (a paid call, a published challenge) before it returns
+	// the wait: it looks again after FirstLook, then twice as long each
+	// time, while the looks fit in FollowFor (0: one look).
+	FollowFor time.Duration
 }
 
+// FirstLook is the first of the growing pauses between the looks of one
+// Issue at an order that moved (Protocol.FollowFor).
+const FirstLook = 250 * time.Millisecond
+
 // Issue advances req's order by one step. It returns the verified chain,
-// or a ca.PendingError while something is awaited; it never blocks on the
-// reseller.
+// or a ca.PendingError while something is awaited; it waits for the
+// reseller only within FollowFor, after the order moved.
 func (p *Protocol) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal) (*ca.Result, error) {
 	key, err := requestKey(req)
 	if err != nil {
@@ -52,11 +61,38 @@ func (p *Protocol) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca
 		}
 		fresh = true
 	}
-	chain, err := p.Follow(ctx, req, st, j, fresh)
+	chain, err := p.follow(ctx, req, st, j, fresh)
 	if err != nil {
 		return nil, err
 	}
 	return p.deliver(ctx, req, key, chain, st, j)
+}
+
+// follow runs the reseller's Follow (free calls only) and, while the order
+// moved in this Issue (fresh: its paid call was just made; or Follow made
+// progress: a challenge published, a name validated) and the reseller asks
+// to wait, looks again after a pause that starts at FirstLook and doubles,
+// as long as the pauses fit in FollowFor. A reseller that answers at once
+// is followed to its certificate in one Issue; one that takes its time
+// holds the worker at most FollowFor, then the request waits as before.
+func (p *Protocol) follow(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal, fresh bool) ([]byte, error) {
+	moved, pause, left := fresh, FirstLook, p.FollowFor
+	for {
+		before := st.Progress
+		chain, err := p.Follow(ctx, req, st, j, fresh)
+		moved = moved || st.Progress.After(before)
+		if _, pending := ca.IsPending(err); !pending || !moved || pause > left {
+			return chain, err
+		}
+		select {
+		case <-ctx.Done():
+			return chain, err
+		case <-time.After(pause):
+		}
+		left -= pause
+		pause *= 2
+		fresh = false
+	}
 }
 
 // callDue tells whether the order still needs its paid call: a reissue not

@@ -77,8 +77,13 @@ func (r *Resellers) Build(spec *v1alpha1.IssuerSpec, creds Credentials, pub ca.P
 	case spec.CyberSSL != nil:
 		calls = r.cyberssl(spec.CyberSSL, c, pub)
 	}
-	return &order.Protocol{Reseller: calls, Now: r.Now, PaidCallBound: order.PaidCallBound(r.Timeout)}, nil
+	return &order.Protocol{Reseller: calls, Now: r.Now, PaidCallBound: order.PaidCallBound(r.Timeout), FollowFor: min(followFor, r.Timeout)}, nil
 }
+
+// followFor is how long one Sign keeps following an order that moved in it
+// before the request waits (order.Protocol.FollowFor): looks after 0.25,
+// 0.75, 1.75 and 3.75 s, fewer under a shorter --reseller-timeout.
+const followFor = 4 * time.Second
 
 // newClient builds the typed client of spec's reseller.
 func (r *Resellers) newClient(spec *v1alpha1.IssuerSpec, creds Credentials) (*issuerClient, error) {

@@ -104,12 +104,34 @@ func (r *Responder) lookup(ctx context.Context, host, path string) (string, bool
 // responder serves it from there.
 func (r *Responder) Present(context.Context, ca.Challenge) error { return nil }
 
+// selfCheckPauses are the pauses between self-checks of a challenge this
+// replica's cache does not serve yet: the order holding it was written a
+// moment ago, and the cache follows within milliseconds.
+var selfCheckPauses = []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}
+
 // Ready fetches the challenge from the responder, the way the reseller will,
-// so the reseller is only asked once this replica's cache serves it.
+// so the reseller is only asked once this replica's cache serves it. A
+// challenge not served yet is fetched again after short, growing pauses
+// (at most 0.75 s in all).
 func (r *Responder) Ready(ctx context.Context, ch ca.Challenge) (bool, error) {
 	if ch.Type != ca.HTTP01 {
 		return false, fmt.Errorf("the built-in responder serves only %s challenges", ca.HTTP01)
 	}
+	for _, pause := range selfCheckPauses {
+		if ready, err := r.selfCheck(ctx, ch); ready || err != nil {
+			return ready, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case <-time.After(pause):
+		}
+	}
+	return r.selfCheck(ctx, ch)
+}
+
+// selfCheck fetches ch from this replica's responder once.
+func (r *Responder) selfCheck(ctx context.Context, ch ca.Challenge) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(r.SelfURL, "/")+ch.Path, nil)
