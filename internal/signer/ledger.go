@@ -3,6 +3,8 @@ package signer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -231,13 +233,35 @@ func (s *Signer) claimNew(ctx context.Context, lr *ledgerRequest, issuer issuera
 	if err != nil {
 		return nil, err
 	}
-	if d.Seq > 1 {
-		// A new order while an earlier one for these names exists says why
-		// (README "What renewals cost"); a plain first order needs no
-		// Event: the Pending condition names its ResellerOrder.
-		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderClaimed, "ResellerOrder %s: %s", o.Name, d.Reason)
+	if why, ok := s.whyNewOrder(ctx, lr, d); ok {
+		s.event(lr.live, issuer, corev1.EventTypeNormal, ReasonOrderClaimed, "ResellerOrder %s: %s", o.Name, why)
 	}
 	return o, nil
+}
+
+// whyNewOrder says why a new order is placed while an earlier one exists
+// for these names (d's key) or for the request's Certificate (its names,
+// product or term changed): README "What renewals cost". A plain first
+// order needs no Event: the waiting condition names its ResellerOrder.
+func (s *Signer) whyNewOrder(ctx context.Context, lr *ledgerRequest, d order.Decision) (string, bool) {
+	if d.Seq > 1 {
+		return d.Reason, true
+	}
+	if lr.certificate == "" {
+		return "", false
+	}
+	orders, err := s.ledger().Certificate(ctx, lr.ns, lr.certificate)
+	if err != nil {
+		logr.FromContextOrDiscard(ctx).Info("could not list the Certificate's earlier orders for the OrderClaimed Event", "error", err.Error())
+		return "", false
+	}
+	for i := len(orders) - 1; i >= 0; i-- {
+		if prev := &orders[i]; prev.Labels[v1alpha1.LabelOrderKey] != lr.key.Hash() {
+			return fmt.Sprintf("%s: the Certificate's earlier ResellerOrder %s was for [%s], product %q, %d years: its names, product or term changed",
+				d.Reason, prev.Name, strings.Join(prev.Spec.DNSNames, ", "), prev.Spec.Product, prev.Spec.Years), true
+		}
+	}
+	return "", false
 }
 
 // failOrder records a request's permanent failure on its order. An order on
