@@ -105,7 +105,7 @@ bench: ## N one-name Certificates at once per phase (CA issuer, then each resell
 
 test-bench: knot ## The bench at CI size: 20 Certificates per reseller; fails on counts (orders, reseller calls, API requests per Certificate), never on times.
 	assets="$$(e2e/scripts/assets.sh)"; \
-	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench -n 20 -phases sslci,sslmarket,cyberssl -settle 5s -assert-calls -max-api-per-cert sslci=16,sslmarket=24,cyberssl=20
+	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/bench -n 20 -phases sslci,sslmarket,cyberssl -settle 5s -assert-calls -max-api-per-cert sslci=10,sslmarket=10.5,cyberssl=10
 
 clean:
 	rm -rf bin
