@@ -44,11 +44,11 @@ func TestRestConfigRateLimits(t *testing.T) {
 		qps     float32
 		burst   int
 	}{
-		{name: "--kubeconfig, defaults", args: []string{"--kubeconfig", file}, ambient: inCluster, host: "https://127.0.0.1:6443", qps: 20, burst: 50},
+		{name: "--kubeconfig, defaults", args: []string{"--kubeconfig", file}, ambient: inCluster, host: "https://127.0.0.1:6443", qps: 50, burst: 100},
 		{name: "--kubeconfig, flags", args: []string{"--kubeconfig", file, "--kube-api-qps", "75.5", "--kube-api-burst", "150"}, ambient: inCluster, host: "https://127.0.0.1:6443", qps: 75.5, burst: 150},
-		{name: "KUBECONFIG, defaults", env: file, ambient: ctrl.GetConfig, host: "https://127.0.0.1:6443", qps: 20, burst: 50},
+		{name: "KUBECONFIG, defaults", env: file, ambient: ctrl.GetConfig, host: "https://127.0.0.1:6443", qps: 50, burst: 100},
 		{name: "KUBECONFIG, flags", args: []string{"--kube-api-qps", "100", "--kube-api-burst", "200"}, env: file, ambient: ctrl.GetConfig, host: "https://127.0.0.1:6443", qps: 100, burst: 200},
-		{name: "in-cluster, defaults", ambient: inCluster, host: "https://10.96.0.1:443", qps: 20, burst: 50},
+		{name: "in-cluster, defaults", ambient: inCluster, host: "https://10.96.0.1:443", qps: 50, burst: 100},
 		{name: "in-cluster, flags", args: []string{"--kube-api-qps", "30", "--kube-api-burst", "60"}, ambient: inCluster, host: "https://10.96.0.1:443", qps: 30, burst: 60},
 	}
 	for _, tt := range tests {
