@@ -72,27 +72,39 @@ func (p *Protocol) Issue(ctx context.Context, req ca.Request, st *ca.State, j ca
 // moved in this Issue (fresh: its paid call was just made; or Follow made
 // progress: a challenge published, a name validated) and the reseller asks
 // to wait, looks again after a pause that starts at FirstLook and doubles,
-// as long as the pauses fit in FollowFor. A reseller that answers at once
-// is followed to its certificate in one Issue; one that takes its time
-// holds the worker at most FollowFor, then the request waits as before.
+// until FollowFor has passed since the first look ended: no look starts
+// after that, and the looks again run under that deadline (a look cut
+// short returns the wait before it). A reseller that answers at once is
+// followed to its certificate in one Issue; one that takes its time holds
+// the worker at most FollowFor longer than one look, then the request
+// waits as before.
 func (p *Protocol) follow(ctx context.Context, req ca.Request, st *ca.State, j ca.Journal, fresh bool) ([]byte, error) {
-	moved, pause, left := fresh, FirstLook, p.FollowFor
-	for {
-		before := st.Progress
-		chain, err := p.Follow(ctx, req, st, j, fresh)
-		moved = moved || st.Progress.After(before)
-		if _, pending := ca.IsPending(err); !pending || !moved || pause > left {
-			return chain, err
-		}
+	before := st.Progress
+	chain, err := p.Follow(ctx, req, st, j, fresh)
+	moved := fresh || st.Progress.After(before)
+	if _, pending := ca.IsPending(err); !pending || !moved || p.FollowFor <= 0 {
+		return chain, err
+	}
+	lctx, cancel := context.WithTimeout(ctx, p.FollowFor)
+	defer cancel()
+	deadline, _ := lctx.Deadline()
+	for pause := FirstLook; time.Until(deadline) > pause; pause *= 2 {
 		select {
-		case <-ctx.Done():
+		case <-lctx.Done():
 			return chain, err
 		case <-time.After(pause):
 		}
-		left -= pause
-		pause *= 2
-		fresh = false
+		c, e := p.Follow(lctx, req, st, j, false)
+		if lctx.Err() != nil && ctx.Err() == nil {
+			// Cut short by the deadline: the wait before it stands.
+			return chain, err
+		}
+		chain, err = c, e
+		if _, pending := ca.IsPending(err); !pending {
+			return chain, err
+		}
 	}
+	return chain, err
 }
 
 // callDue tells whether the order still needs its paid call: a reissue not
