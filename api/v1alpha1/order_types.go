@@ -26,12 +26,11 @@ import (
 // +kubebuilder:printcolumn:name="Names",type="string",JSONPath=".spec.dnsNames"
 // +kubebuilder:printcolumn:name="Order ID",type="string",JSONPath=".status.orderID"
 // +kubebuilder:printcolumn:name="State",type="string",JSONPath=".status.state"
-// +kubebuilder:printcolumn:name="Validating",type="string",JSONPath=".status.names[?(@.challenge)].name",description="Names with a challenge to publish (the built-in responder serves http-01 ones from here)"
+// +kubebuilder:printcolumn:name="Validating",type="string",JSONPath=".status.validating",description="Names with an open challenge (the built-in responder serves http-01 ones from this order)"
 // +kubebuilder:printcolumn:name="Until",type="string",JSONPath=".status.subscriptionEnd",description="When the subscription ends"
 // +kubebuilder:printcolumn:name="Reissues",type="integer",JSONPath=".status.reissues"
 // +kubebuilder:printcolumn:name="Certificate",type="string",priority=1,JSONPath=".metadata.labels.reseller-issuer\\.dev/certificate"
 // +kubebuilder:printcolumn:name="Request",type="string",priority=1,JSONPath=".status.claim.request.name"
-// +kubebuilder:printcolumn:name="Challenge",type="string",priority=1,JSONPath=".status.names[?(@.challenge)].challenge.type"
 // +kubebuilder:printcolumn:name="Last Word",type="string",priority=1,JSONPath=".status.lastMessage"
 // +kubebuilder:printcolumn:name="Age",type="date",JSONPath=".metadata.creationTimestamp"
 type ResellerOrder struct {
@@ -140,6 +139,13 @@ type OrderStatus struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=250
 	Names []OrderName `json:"names,omitempty"`
+
+	// Validating lists the names with an open challenge and its type
+	// ("www.example.com http-01, example.com dns-01"), for the Validating
+	// column; written with the names.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	Validating string `json:"validating,omitempty"`
 
 	// Chain is the last certificate obtained, leaf then intermediates, PEM;
 	// saved as soon as it arrives, so a crash never needs a second purchase.

@@ -152,7 +152,7 @@ func onlyProgress(written, next *v1alpha1.OrderStatus) bool {
 		}
 	}
 	n := next.DeepCopy()
-	n.Names, n.Progress, n.State = written.Names, written.Progress, written.State
+	n.Names, n.Progress, n.State, n.Validating = written.Names, written.Progress, written.State, written.Validating
 	return equality.Semantic.DeepEqual(n, written)
 }
 

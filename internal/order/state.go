@@ -3,6 +3,7 @@ package order
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -99,6 +100,7 @@ func applyState(o *v1alpha1.ResellerOrder, st *ca.State, request string, now tim
 		}
 		s.Names = append(s.Names, on)
 	}
+	s.Validating = truncate(validating(s.Names), 4096)
 	if s.Chain != "" && s.Chain != prevChain {
 		if c, err := obtained(s.Chain, request, now, len(s.Certificates) > 0); err == nil {
 			if c.Reissue {
@@ -133,6 +135,17 @@ func stateOf(s *v1alpha1.OrderStatus) v1alpha1.OrderState {
 		return v1alpha1.OrderOrdered
 	}
 	return v1alpha1.OrderClaimed
+}
+
+// validating lists the names with an open challenge, with its type.
+func validating(names []v1alpha1.OrderName) string {
+	var open []string
+	for _, n := range names {
+		if n.Challenge != nil && !n.Verified {
+			open = append(open, n.Name+" "+n.Challenge.Type)
+		}
+	}
+	return strings.Join(open, ", ")
 }
 
 func anyOpen(names []v1alpha1.OrderName) bool {

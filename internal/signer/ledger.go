@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,11 +258,35 @@ func (s *Signer) whyNewOrder(ctx context.Context, lr *ledgerRequest, d order.Dec
 	}
 	for i := len(orders) - 1; i >= 0; i-- {
 		if prev := &orders[i]; prev.Labels[v1alpha1.LabelOrderKey] != lr.key.Hash() {
-			return fmt.Sprintf("%s: the Certificate's earlier ResellerOrder %s was for [%s], product %q, %d years: its names, product or term changed",
-				d.Reason, prev.Name, strings.Join(prev.Spec.DNSNames, ", "), prev.Spec.Product, prev.Spec.Years), true
+			return fmt.Sprintf("%s: the Certificate's earlier ResellerOrder %s was for [%s], product %q, %d years, through %s %s: its %s changed",
+				d.Reason, prev.Name, strings.Join(prev.Spec.DNSNames, ", "), prev.Spec.Product, prev.Spec.Years, prev.Spec.IssuerRef.Kind, prev.Spec.IssuerRef.Name, changed(prev.Spec, lr.key.Spec())), true
 		}
 	}
 	return "", false
+}
+
+// changed names what differs between two orders' specs: what was bought.
+func changed(prev, next v1alpha1.OrderSpec) string {
+	var what []string
+	if prev.IssuerRef != next.IssuerRef {
+		what = append(what, "issuer")
+	}
+	if prev.Provider != next.Provider {
+		what = append(what, "provider")
+	}
+	if !slices.Equal(prev.DNSNames, next.DNSNames) {
+		what = append(what, "names")
+	}
+	if prev.Product != next.Product {
+		what = append(what, "product")
+	}
+	if prev.Years != next.Years {
+		what = append(what, "term")
+	}
+	if len(what) == 0 {
+		return "order key"
+	}
+	return strings.Join(what, ", ")
 }
 
 // failOrder records a request's permanent failure on its order. An order on
