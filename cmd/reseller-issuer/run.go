@@ -17,6 +17,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	clientmetrics "k8s.io/client-go/tools/metrics"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -59,6 +60,13 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 	cfg.Wrap(kubeAPI.Wrap)
+	limiterWaits, err := metrics.NewLimiterWaits(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
+	// controller-runtime registers client-go's request counts only; its
+	// init has used clientmetrics.Register's once, so the wait is set here.
+	clientmetrics.RateLimiterLatency = limiterWaits
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, cmapi.AddToScheme, v1alpha1.AddToScheme, gatewayv1.Install} {
 		if err := add(scheme); err != nil {

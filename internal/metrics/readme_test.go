@@ -33,6 +33,8 @@ func TestReadmeTableMatchesTheMetrics(t *testing.T) {
 	require.NoError(t, err)
 	_, err = NewKubeAPI(reg)
 	require.NoError(t, err)
+	_, err = NewLimiterWaits(reg)
+	require.NoError(t, err)
 	reg.collectors = append(reg.collectors, &Cluster{})
 	fqName := regexp.MustCompile(`fqName: "([^"]+)"`)
 	var defined []string

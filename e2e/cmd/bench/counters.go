@@ -66,17 +66,12 @@ func (c *callCounter) stop(ctx context.Context, p *phaseRun, r *result) error {
 // scrape sums every replica's counters of the two families, keyed
 // "family|label|label" (verb|resource, provider|operation).
 func (c *callCounter) scrape(ctx context.Context) (map[string]float64, error) {
+	replicas, err := replicaMetrics(ctx, c.stack)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]float64{}
-	for _, u := range c.stack.MetricsURLs {
-		text, err := framework.Fetch(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		parser := expfmt.NewTextParser(model.UTF8Validation)
-		fams, err := parser.TextToMetricFamilies(strings.NewReader(string(text)))
-		if err != nil {
-			return nil, fmt.Errorf("metrics of %s: %w", u, err)
-		}
+	for _, fams := range replicas {
 		for _, name := range []string{kubeAPIRequests, resellerRequests} {
 			f, ok := fams[name]
 			if !ok {
@@ -86,6 +81,24 @@ func (c *callCounter) scrape(ctx context.Context) (map[string]float64, error) {
 				out[counterKey(name, m)] += m.GetCounter().GetValue()
 			}
 		}
+	}
+	return out, nil
+}
+
+// replicaMetrics reads and parses every replica's metrics.
+func replicaMetrics(ctx context.Context, stack *framework.Stack) ([]map[string]*dto.MetricFamily, error) {
+	var out []map[string]*dto.MetricFamily
+	for _, u := range stack.MetricsURLs {
+		text, err := framework.Fetch(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		fams, err := parser.TextToMetricFamilies(strings.NewReader(string(text)))
+		if err != nil {
+			return nil, fmt.Errorf("metrics of %s: %w", u, err)
+		}
+		out = append(out, fams)
 	}
 	return out, nil
 }

@@ -15,7 +15,9 @@
 //
 // Structure: options.go (flags), phase.go (what a phase issues through),
 // run.go (one phase: create, wait, settle), probe.go (what is measured
-// around a phase; add a probe to add columns), report.go (the table).
+// around a phase; add a probe to add columns), costs.go (where the time
+// goes: CPU per process, work queues, limiter waits, stretches to Ready),
+// report.go (the table).
 package main
 
 import (

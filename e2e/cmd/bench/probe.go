@@ -31,7 +31,7 @@ type phaseRun struct {
 
 // probes returns the probes of one phase.
 func (b *bench) probes() []probe {
-	return []probe{&requestCounter{stack: b.stack}, &orderCounter{stack: b.stack}, &callCounter{stack: b.stack}, &resources{stack: b.stack}}
+	return []probe{&requestCounter{stack: b.stack}, &orderCounter{stack: b.stack}, &callCounter{stack: b.stack}, &resources{stack: b.stack}, &costs{stack: b.stack}}
 }
 
 // requestCounter counts the CertificateRequests created in the phase's

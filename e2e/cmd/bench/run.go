@@ -49,6 +49,13 @@ func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, e
 		return nil, err
 	}
 	r := &result{phase: phase, run: run, certificates: p.n, seconds: time.Since(start).Seconds()}
+	for _, pr := range probes {
+		if rd, ok := pr.(readier); ok {
+			if err := rd.ready(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+	}
 	b.say("phase %s run %d: all %d Ready after %.1f s; settling", phase, run, p.n, r.seconds)
 	issuing, err := b.settle(ctx, p)
 	if err != nil {
