@@ -42,6 +42,8 @@ type Stack struct {
 	SandboxURL string
 	// MetricsURLs are the replicas' Prometheus endpoints.
 	MetricsURLs []string
+	// PprofURLs are the replicas' /debug/pprof/ bases (--pprof-address).
+	PprofURLs []string
 	// DNS is the authoritative server for DNSZone (nil without one); the
 	// sandbox validates DNS records against it.
 	DNS *knot.Server
@@ -131,19 +133,20 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 		issuerDNSArgs = []string{"--dns01-recursive-nameservers", s.DNS.Addr(), "--dns01-recursive-nameservers-only"}
 	}
 	replicas := max(o.Replicas, 1)
-	// Three per replica, the sandbox's, and the responder proxy's: chosen
+	// Four per replica, the sandbox's, and the responder proxy's: chosen
 	// together, so the proxy cannot take a port a replica binds later.
-	all, err := freePorts(3*replicas + 2)
+	all, err := freePorts(4*replicas + 2)
 	if err != nil {
 		return err
 	}
 	responders := make([]string, replicas)
 	probes := make([]string, replicas)
 	for i := range replicas {
-		ports := all[3*i : 3*i+3]
+		ports := all[4*i : 4*i+4]
 		responders[i] = "127.0.0.1:" + strconv.Itoa(ports[0])
 		s.MetricsURLs = append(s.MetricsURLs, "http://127.0.0.1:"+strconv.Itoa(ports[1])+"/metrics")
 		probes[i] = "http://127.0.0.1:" + strconv.Itoa(ports[2]) + "/readyz"
+		s.PprofURLs = append(s.PprofURLs, "http://127.0.0.1:"+strconv.Itoa(ports[3])+"/debug/pprof/")
 		say("starting reseller-issuer replica %d as %s (responder on %s)", i, s.IssuerIdentity.User(), responders[i])
 		args := []string{
 			"--kubeconfig", s.IssuerIdentity.Kubeconfig,
@@ -151,6 +154,7 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 			"--http01-bind-address", responders[i],
 			"--metrics-bind-address", "127.0.0.1:" + strconv.Itoa(ports[1]),
 			"--health-probe-bind-address", "127.0.0.1:" + strconv.Itoa(ports[2]),
+			"--pprof-address", "127.0.0.1:" + strconv.Itoa(ports[3]),
 			"--zap-log-level", "debug",
 			// A short reseller timeout keeps the wait on an unanswered paid call short.
 			"--reseller-timeout", "5s",
@@ -170,12 +174,12 @@ func (s *Stack) start(ctx context.Context, bin string, o StackOptions, say func(
 	}
 	http01 := responders[0]
 	if replicas > 1 {
-		if http01, err = s.startResponderProxy("127.0.0.1:"+strconv.Itoa(all[3*replicas+1]), responders); err != nil {
+		if http01, err = s.startResponderProxy("127.0.0.1:"+strconv.Itoa(all[4*replicas+1]), responders); err != nil {
 			return err
 		}
 	}
 
-	sandboxPort := all[3*replicas]
+	sandboxPort := all[4*replicas]
 	say("starting the reseller sandbox on 127.0.0.1:%d", sandboxPort)
 	// Tokens go through a file: a command line is visible to everyone and logged.
 	var accounts strings.Builder
