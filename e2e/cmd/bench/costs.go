@@ -23,7 +23,7 @@ import (
 // costs says where a phase's time goes, in figures that hold while other
 // work shares the machine, from the phase's start until all its
 // Certificates are Ready: the CPU-seconds per Certificate of each process
-// of the stack (/proc/PID/stat), the issuer's work queues (worker-seconds
+// of the stack (/proc/PID/stat) above its idle rate, the issuer's work queues (worker-seconds
 // busy per Certificate, the share of the workers that kept busy, the mean
 // wait in the queue), its requests' waits for the client-side rate limit,
 // and the median seconds of each stretch of a Certificate's way to Ready.
@@ -32,8 +32,11 @@ import (
 type costs struct {
 	stack *framework.Stack
 
-	began   time.Time
-	cpu     map[string]float64 // process -> CPU-s at the start
+	began time.Time
+	cpu   map[string]float64 // process -> CPU-s at the start
+	// idle is each process's CPU-s per second in idleWindow before the
+	// phase: leader election, resyncs, the previous phase's leftovers.
+	idle    map[string]float64
 	metrics map[string]float64 // family|label -> value at the start
 	// at the phase's end (all Ready), taken by ready.
 	end        time.Time
@@ -47,8 +50,23 @@ type readier interface {
 	ready(ctx context.Context, p *phaseRun) error
 }
 
+// idleWindow is how long the processes' idle CPU is measured before a
+// phase: the phase's figures are net of it, so that a phase that lasts
+// longer (a loaded machine) is not charged for the time it lasted.
+const idleWindow = 3 * time.Second
+
 func (c *costs) start(ctx context.Context, _ *phaseRun) (err error) {
+	from, before := time.Now(), c.cpuSeconds()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(idleWindow):
+	}
 	c.began, c.cpu = time.Now(), c.cpuSeconds()
+	c.idle = map[string]float64{}
+	for k, v := range c.cpu {
+		c.idle[k] = (v - before[k]) / c.began.Sub(from).Seconds()
+	}
 	c.metrics, err = c.scrape(ctx)
 	return err
 }
@@ -61,19 +79,25 @@ func (c *costs) ready(ctx context.Context, _ *phaseRun) (err error) {
 
 func (c *costs) stop(ctx context.Context, p *phaseRun, r *result) error {
 	n := float64(p.n)
-	per := func(m map[string]float64, k string) float64 { return (m[k] - c.cpu[k]) / n }
+	elapsed := c.end.Sub(c.began).Seconds()
+	// net is k's CPU-s per Certificate above its idle rate.
+	net := func(k string) float64 { return (c.cpuEnd[k] - c.cpu[k] - c.idle[k]*elapsed) / n }
 	var procs []string
-	stackCPU := 0.0
+	stackCPU, issuerCPU, idleCPU := 0.0, 0.0, 0.0
 	for _, k := range c.processes() {
-		v := per(c.cpuEnd, k)
+		v := net(k)
 		stackCPU += v
+		idleCPU += c.idle[k] * elapsed / n
+		if strings.HasPrefix(k, "issuer-") {
+			issuerCPU += v
+		}
 		procs = append(procs, fmt.Sprintf("%s %.3f", k, v))
 	}
 	r.set("stack CPU-s/cert", fmt.Sprintf("%.3f", stackCPU))
-	r.set("issuer CPU-s/cert", fmt.Sprintf("%.3f", sumPrefixed(c.cpuEnd, c.cpu, "issuer-")/n))
-	r.detail("CPU-s/cert to all Ready: %s; machine (every process, other work too) %.3f", strings.Join(procs, ", "), per(c.cpuEnd, machine))
+	r.set("issuer CPU-s/cert", fmt.Sprintf("%.3f", issuerCPU))
+	r.detail("CPU-s/cert to all Ready, net of each process's idle rate (%s before the phase; %.3f in all over the phase): %s; machine (every process, other work too) %.3f",
+		idleWindow, idleCPU, strings.Join(procs, ", "), net(machine))
 
-	elapsed := c.end.Sub(c.began).Seconds()
 	diff := func(k string) float64 { return c.metricsEnd[k] - c.metrics[k] }
 	var queues []string
 	for _, name := range c.queues() {
@@ -210,16 +234,6 @@ func machineCPU() float64 {
 		total += x
 	}
 	return total / clockTick
-}
-
-func sumPrefixed(end, start map[string]float64, prefix string) float64 {
-	total := 0.0
-	for k, v := range end {
-		if strings.HasPrefix(k, prefix) {
-			total += v - start[k]
-		}
-	}
-	return total
 }
 
 // Metric families the costs read, summed over the replicas (only the
