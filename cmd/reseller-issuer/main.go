@@ -10,6 +10,7 @@ import (
 )
 
 func main() {
+	setGCPercent(os.LookupEnv)
 	opts, err := parseOptions(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
