@@ -84,9 +84,9 @@ test-fuzz: ## Run each fuzz target for $(FUZZTIME) (the seed corpora run in test
 	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/sslmarket
 	go test -run=^$$ -fuzz=^FuzzClientResponses$$ -fuzztime=$(FUZZTIME) ./internal/ca/cyberssl
 
-test-chaos: knot ## SIGKILL chaos at scale: per reseller 34 Certificates, 34 renewals, 34 kills inside paid-call windows (102 in all), two replicas.
+test-chaos: knot ## SIGKILL chaos at scale: per reseller 60 Certificates, 60 renewals, 34 kills inside paid-call windows (102 in all), two replicas.
 	assets="$$(e2e/scripts/assets.sh)"; \
-	KUBEBUILDER_ASSETS="$$assets" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-34} CHAOS_RENEWALS=$${CHAOS_RENEWALS:-34} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
+	KUBEBUILDER_ASSETS="$$assets" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-60} CHAOS_RENEWALS=$${CHAOS_RENEWALS:-60} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
 		go test -count=1 -tags e2e -timeout 60m -v -run 'TestChaos' ./e2e/
 
 demo: ## Local control plane + cert-manager + issuer + sandbox issuing real certificates (KEEP=1 keeps it up).
