@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -71,11 +72,21 @@ func run(ctx context.Context, keep bool) error {
 			stats.SSLCI[account].Finalizes, stats.SSLmarket[account].Orders, stats.CyberSSL[account].Orders)
 	}
 	fmt.Println()
-	kubectl := filepath.Join(os.Getenv(framework.AssetsEnv), "kubectl")
-	fmt.Printf("Point kubectl at the stack:\n  export KUBECONFIG=%s\n  %s get resellerissuers,resellerclusterissuers,certificates,certificaterequests -A -o wide\n", stack.Control.KubeconfigPath, kubectl)
+	printNextStep(os.Stdout, keep, stack.Control.KubeconfigPath, filepath.Join(os.Getenv(framework.AssetsEnv), "kubectl"))
 	if keep {
 		say("KEEP=1: the stack stays up; press Ctrl-C to tear it down")
 		<-ctx.Done()
 	}
 	return nil
+}
+
+// printNextStep tells how to look at the stack with kubectl when it stays
+// up, and how to keep it up when it does not: a kubeconfig printed just
+// before the teardown points at an apiserver that is gone.
+func printNextStep(w io.Writer, keep bool, kubeconfig, kubectl string) {
+	if !keep {
+		_, _ = fmt.Fprintln(w, "To look around with kubectl, run KEEP=1 make demo: it keeps the stack up until Ctrl-C.")
+		return
+	}
+	_, _ = fmt.Fprintf(w, "Point kubectl at the stack:\n  export KUBECONFIG=%s\n  %s get resellerissuers,resellerclusterissuers,certificates,certificaterequests -A -o wide\n", kubeconfig, kubectl)
 }
