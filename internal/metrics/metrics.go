@@ -2,7 +2,9 @@
 // Prometheus gauges, read from the manager's cache at each scrape: Issuer
 // readiness and balances, the requests waiting and why, the open
 // challenges. Only the leader exports them, so that a sum over replicas
-// counts each thing once.
+// counts each thing once. It also counts every replica's requests to the
+// Kubernetes API server by verb and resource, and their waits for the
+// client-side limit (KubeAPI, LimiterWaits).
 package metrics
 
 import (
