@@ -41,6 +41,8 @@ func TestOnCluster(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, out, "STATUS: deployed")
 		assert.Contains(t, out, "Next steps", "NOTES.txt tells what to create next")
+		// The built-in responder's challenges are on the ResellerOrders only.
+		assert.Contains(t, out, "the names each still validates (VALIDATING):\n  kubectl get resellerorders -A", "NOTES.txt shows where every open validation is")
 		_, objs := render(t, allOn)
 		for _, o := range objs {
 			got := &unstructured.Unstructured{}
