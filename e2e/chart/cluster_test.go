@@ -4,6 +4,7 @@ package chart
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -116,6 +117,38 @@ func TestOnCluster(t *testing.T) {
 			"-f", filepath.Join(root, "deploy", "manifests", "reseller-issuer.yaml")).CombinedOutput()
 		require.NoError(t, err, "%s", out)
 		assert.Contains(t, string(out), "deployment.apps/reseller-issuer serverside-applied")
+	})
+
+	// The README's uninstall of the plain manifest: kubectl delete -f would
+	// take the CRDs (every ResellerOrder) and the namespace with it.
+	t.Run("the README's kubectl uninstall keeps the CRDs and the namespace", func(t *testing.T) {
+		root, err := framework.RepoRoot()
+		require.NoError(t, err)
+		readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+		require.NoError(t, err)
+		kubectl, err := framework.AssetTool("kubectl")
+		require.NoError(t, err)
+		for _, args := range []string{
+			"delete -n reseller-issuer deployment,service,serviceaccount,poddisruptionbudget,role,rolebinding -l app.kubernetes.io/instance=reseller-issuer",
+			"delete clusterrole,clusterrolebinding -l app.kubernetes.io/instance=reseller-issuer",
+		} {
+			require.Contains(t, string(readme), "kubectl "+args, "the README's command")
+			out, err := exec.CommandContext(ctx, kubectl, append([]string{"--kubeconfig", cluster.KubeconfigPath}, strings.Fields(args)...)...).CombinedOutput()
+			require.NoError(t, err, "%s", out)
+		}
+		manifest, err := os.ReadFile(filepath.Join(root, "deploy", "manifests", "reseller-issuer.yaml"))
+		require.NoError(t, err)
+		objs, err := framework.DecodeObjects(manifest)
+		require.NoError(t, err)
+		for _, o := range objs {
+			err := cluster.Client.Get(ctx, client.ObjectKeyFromObject(o), object(o.GetAPIVersion(), o.GetKind()))
+			switch o.GetKind() {
+			case "CustomResourceDefinition", "Namespace":
+				assert.NoError(t, err, "%s %s stays", o.GetKind(), namespaced(o))
+			default:
+				assert.True(t, apierrors.IsNotFound(err), "%s %s is deleted: %v", o.GetKind(), namespaced(o), err)
+			}
+		}
 	})
 }
 
