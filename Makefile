@@ -89,9 +89,12 @@ test-chaos: knot ## SIGKILL chaos at scale: per reseller 60 Certificates, 60 ren
 	KUBEBUILDER_ASSETS="$$assets" CHAOS_CERTIFICATES=$${CHAOS_CERTIFICATES:-60} CHAOS_RENEWALS=$${CHAOS_RENEWALS:-60} CHAOS_KILLS=$${CHAOS_KILLS:-34} \
 		go test -count=1 -tags e2e -timeout 60m -v -run 'TestChaos' ./e2e/
 
+# Built, then run: go run exits 1 when interrupted, so the Ctrl-C that ends
+# KEEP=1 would read as a failure of a demo that tore its stack down cleanly.
 demo: ## Local control plane + cert-manager + issuer + sandbox issuing real certificates (KEEP=1 keeps it up).
 	assets="$$(e2e/scripts/assets.sh)"; \
-	KUBEBUILDER_ASSETS="$$assets" go run ./e2e/cmd/demo
+	go build -o bin/demo ./e2e/cmd/demo; \
+	KUBEBUILDER_ASSETS="$$assets" bin/demo
 
 image: ## Build the controller image with docker or podman (IMAGE=name:tag).
 	@engine="$$(command -v docker || command -v podman || true)"; \
