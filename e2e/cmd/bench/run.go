@@ -11,7 +11,6 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/reseller-issuer/reseller-issuer/e2e/framework"
 )
@@ -34,6 +33,12 @@ func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, e
 	if err != nil {
 		return nil, err
 	}
+	// The watch is open before the probes measure the idle rates.
+	w, err := watchCertificates(ctx, b.stack, p.ns)
+	if err != nil {
+		return nil, err
+	}
+	defer w.stop()
 	probes := b.probes()
 	for _, pr := range probes {
 		if err := pr.start(ctx, p); err != nil {
@@ -45,7 +50,7 @@ func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, e
 	if err := b.createCertificates(ctx, p, ref); err != nil {
 		return nil, err
 	}
-	if err := b.waitReady(ctx, p); err != nil {
+	if err := b.waitReady(ctx, p, w); err != nil {
 		return nil, err
 	}
 	r := &result{phase: phase, run: run, certificates: p.n, seconds: time.Since(start).Seconds()}
@@ -57,7 +62,7 @@ func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, e
 		}
 	}
 	b.say("phase %s run %d: all %d Ready after %.1f s; settling", phase, run, p.n, r.seconds)
-	issuing, err := b.settle(ctx, p)
+	issuing, err := b.settle(ctx, p, w)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +72,8 @@ func (b *bench) runPhase(ctx context.Context, phase string, run int) (*result, e
 			return nil, err
 		}
 	}
-	return r, nil
+	w.stop()
+	return r, b.clearPhase(ctx, p)
 }
 
 // createCertificates creates the phase's Certificates, o.parallel at a time.
@@ -110,67 +116,4 @@ feed:
 	wg.Wait()
 	close(errs)
 	return errors.Join(err, <-errs)
-}
-
-// census counts the phase's Certificates by state.
-type census struct{ ready, issuing, failed int }
-
-func (b *bench) census(ctx context.Context, p *phaseRun) (census, error) {
-	var list cmapi.CertificateList
-	if err := b.stack.Control.Client.List(ctx, &list, client.InNamespace(p.ns)); err != nil {
-		return census{}, err
-	}
-	var out census
-	for _, cert := range list.Items {
-		for _, cond := range cert.Status.Conditions {
-			switch {
-			case cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue:
-				out.ready++
-			case cond.Type == cmapi.CertificateConditionIssuing && cond.Status == cmmeta.ConditionTrue:
-				out.issuing++
-			}
-		}
-		if cert.Status.LastFailureTime != nil {
-			out.failed++
-		}
-	}
-	return out, nil
-}
-
-func (b *bench) waitReady(ctx context.Context, p *phaseRun) error {
-	var last census
-	err := framework.Eventually(ctx, b.o.timeout, time.Second, func() (bool, error) {
-		// The API server may be busy: a failed count is made again.
-		c, err := b.census(ctx, p)
-		if err == nil {
-			last = c
-		}
-		return err == nil && c.ready == p.n, nil
-	}, func(elapsed time.Duration) {
-		if elapsed%(10*time.Second) == 0 {
-			b.say("phase %s run %d: %d of %d Ready, %d failed (%s)", p.phase, p.run, last.ready, p.n, last.failed, elapsed)
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("%d of %d Certificates Ready, %d failed: %w", last.ready, p.n, last.failed, err)
-	}
-	return nil
-}
-
-// settle waits until every Certificate of the phase has stayed Ready for
-// o.settle in a row: a second request for a Certificate issued moments ago
-// (issue 10) shows up, and is paid for or held, within this time. It
-// returns how many Certificates are still issuing then (held requests).
-func (b *bench) settle(ctx context.Context, p *phaseRun) (int, error) {
-	quietSince := time.Now()
-	var last census
-	err := framework.Eventually(ctx, b.o.timeout, time.Second, func() (bool, error) {
-		c, err := b.census(ctx, p)
-		if quiet := err == nil && c.ready == p.n; !quiet {
-			quietSince = time.Now()
-		}
-		last = c
-		return err == nil && c.ready == p.n && time.Since(quietSince) >= b.o.settle, nil
-	}, nil)
-	return last.issuing, err
 }
