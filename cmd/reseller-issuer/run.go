@@ -78,7 +78,7 @@ func run(ctx context.Context, o *options) error {
 		Cache:  cachetrim.Options(),
 		// Off unless asked: /debug/pprof/ for a slow or large issuer.
 		PprofBindAddress:        o.pprofAddr,
-		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr, FilterProvider: metrics.Uncompressed},
 		HealthProbeBindAddress:  o.probeAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "reseller-issuer.reseller-issuer.dev",
