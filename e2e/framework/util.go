@@ -29,21 +29,29 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// BuildBinaries runs one `go build -o outDir/ pkgs...` in repoRoot; each
-// binary is named after the last element of its package path. pkgs are
-// package patterns relative to repoRoot, such as "./e2e/cmd/cert-manager-host".
+// BuildBinaries runs one `go build -o outDir/ pkgs...` in repoRoot, built as
+// the Dockerfile builds the controller's image (buildFlags, no cgo), so that
+// tests and make bench run, and measure, the binary that ships: with cgo
+// it is linked against libc and resolves names through it. Each binary is
+// named after the last element of its package path. pkgs are package
+// patterns relative to repoRoot, such as "./e2e/cmd/cert-manager-host".
 func BuildBinaries(repoRoot, outDir string, pkgs ...string) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	args := append([]string{"build", "-o", filepath.Clean(outDir) + string(filepath.Separator)}, pkgs...)
+	args := append(append([]string{"build"}, buildFlags...), "-o", filepath.Clean(outDir)+string(filepath.Separator))
+	args = append(args, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go %v: %w\n%s", args, err, out)
 	}
 	return nil
 }
+
+// buildFlags are the Dockerfile's go build flags (TestBuildFlagsAreTheImages).
+var buildFlags = []string{"-buildvcs=false", "-trimpath", "-ldflags", "-s -w"}
 
 // Eventually calls cond every interval until it returns true, returns an
 // error (which ends the wait), ctx ends or timeout passes. After each attempt
