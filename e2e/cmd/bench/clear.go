@@ -56,7 +56,10 @@ func (b *bench) clearPhase(ctx context.Context, p *phaseRun) error {
 				list := &metav1.PartialObjectMetadataList{}
 				list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
 				if err := b.stack.Control.Client.List(ctx, list, client.InNamespace(p.ns)); err != nil {
-					return false, nil // the API server may be busy: look again
+					// The API server may be busy: look again, and say
+					// why if the time runs out.
+					left = append(left, fmt.Sprintf("%s not listed (%v)", gvk.Kind, err))
+					continue
 				}
 				if n := len(list.Items); n > 0 {
 					left = append(left, fmt.Sprintf("%d %s", n, gvk.Kind))
