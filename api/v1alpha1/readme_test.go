@@ -40,7 +40,7 @@ func TestReadmeIssuersAccepted(t *testing.T) {
 		}
 	}
 	// The provider blocks of the complete issuers, to fill the elided ones.
-	providerNames := []string{"sslci", "sslmarket", "cyberssl"}
+	providerNames := []string{v1alpha1.ProviderSSLCI, v1alpha1.ProviderSSLMarket, v1alpha1.ProviderCyberSSL}
 	providers := map[string]any{}
 	for _, m := range docs {
 		if !isIssuer(m) {
@@ -52,7 +52,7 @@ func TestReadmeIssuersAccepted(t *testing.T) {
 			}
 		}
 	}
-	require.Contains(t, providers, "sslmarket", "the SSLmarket quick start")
+	require.Contains(t, providers, v1alpha1.ProviderSSLMarket, "the SSLmarket quick start")
 
 	checked := 0
 	for i, m := range docs {
@@ -60,15 +60,17 @@ func TestReadmeIssuersAccepted(t *testing.T) {
 		if spec == nil {
 			continue
 		}
-		filled := false
+		filled, hasProvider := false, false
 		for _, p := range providerNames {
-			if b, ok := spec[p].(map[string]any); ok && hasKey(b, placeholder) {
+			b, ok := spec[p].(map[string]any)
+			hasProvider = hasProvider || ok
+			if ok && hasKey(b, placeholder) {
 				require.Contains(t, providers, p, "README issuer %d elides %s, which no complete issuer shows", i, p)
 				spec[p], filled = providers[p], true
 			}
 		}
-		if spec["sslci"] == nil && spec["sslmarket"] == nil && spec["cyberssl"] == nil {
-			spec["sslmarket"], filled = providers["sslmarket"], true
+		if !hasProvider {
+			spec[v1alpha1.ProviderSSLMarket], filled = providers[v1alpha1.ProviderSSLMarket], true
 		}
 		obj := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": v1alpha1.GroupVersion.String(), "kind": kind,
